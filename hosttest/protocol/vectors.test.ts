@@ -1,0 +1,71 @@
+// One vector table (vectors.ts) drives decode, encode, round trip and split-at-every-offset tests.
+import { describe, expect, it } from "vitest";
+import { Decoder } from "../../src/protocol/decoder";
+import { encode } from "../../src/protocol/encoder";
+import type { Message } from "../../src/protocol/types";
+import { ERROR_VECTORS, VECTORS } from "./vectors";
+
+function decodeAll(from: "device" | "server", chunks: Uint8Array[]): { messages: Message[]; held: number[] } {
+	const messages: Message[] = [];
+	const held: number[] = [];
+	// Frame payloads are views valid only during the callback: copy them, as a receiver must.
+	const decoder = new Decoder({
+		from, maxBodyBytes: 1 << 20,
+		onMessage: (message) => messages.push(message.type === "frame" ? { ...message, jpeg: message.jpeg.slice() } : message),
+	});
+	for (const chunk of chunks) held.push(decoder.push(chunk));
+	return { messages, held };
+}
+
+const sender = (message: Message) => (message.type === "welcome" || message.type === "ping" || message.type === "control" ? "server" : "device");
+
+describe.each(VECTORS)("$name", ({ message, bytes }) => {
+	it("encodes to the vector's bytes", () => {
+		expect(Buffer.from(encode(message)).toString("hex")).toBe(Buffer.from(bytes).toString("hex"));
+	});
+
+	it("decodes the vector's bytes", () => {
+		const { messages, held } = decodeAll(sender(message), [bytes]);
+		expect(messages).toEqual([message]);
+		expect(held).toEqual([0]);
+	});
+
+	it("round-trips: decode(encode(message)) equals message", () => {
+		expect(decodeAll(sender(message), [encode(message)]).messages).toEqual([message]);
+	});
+
+	it("decodes the same message when split at every byte offset", () => {
+		for (let cut = 1; cut < bytes.length; cut++) {
+			const { messages, held } = decodeAll(sender(message), [bytes.subarray(0, cut), bytes.subarray(cut)]);
+			expect(messages, "split at " + cut).toEqual([message]);
+			expect(held, "split at " + cut).toEqual([cut, 0]);
+		}
+	});
+
+	it("decodes it one byte at a time, and twice in one chunk", () => {
+		const single = [...bytes].map((byte) => Uint8Array.of(byte));
+		expect(decodeAll(sender(message), single).messages).toEqual([message]);
+		const twice = new Uint8Array(bytes.length * 2);
+		twice.set(bytes, 0);
+		twice.set(bytes, bytes.length);
+		expect(decodeAll(sender(message), [twice]).messages).toEqual([message, message]);
+	});
+});
+
+describe.each(ERROR_VECTORS)("refuses $name", ({ from, code, bytes }) => {
+	it("with " + "its code, and delivers nothing", () => {
+		const messages: Message[] = [];
+		const decoder = new Decoder({ from, maxBodyBytes: 1 << 20, onMessage: (message) => messages.push(message) });
+		expect(() => decoder.push(bytes)).toThrow(expect.objectContaining({ code }));
+		expect(messages).toEqual([]);
+	});
+
+	it("and starts clean on the next push", () => {
+		const messages: Message[] = [];
+		const decoder = new Decoder({ from, maxBodyBytes: 1 << 20, onMessage: (message) => messages.push(message) });
+		expect(() => decoder.push(bytes)).toThrow();
+		const good = VECTORS.find((vector) => sender(vector.message) === from)!;
+		expect(decoder.push(good.bytes)).toBe(0);
+		expect(messages).toHaveLength(1);
+	});
+});

@@ -1,0 +1,196 @@
+// Byte-exact test vectors of docs/protocol.md. The device's encoder and the receiver's decoder are both
+// tested against these bytes, so neither side can drift from the document alone. Every field is commented.
+
+import type { Message } from "../../src/protocol/types";
+
+/** "58 43 01" -> bytes; everything after a '#' on a line is a comment. */
+export function hex(text: string): Uint8Array {
+	const digits = text.split("\n").map((line) => line.replace(/#.*/, "")).join("").replace(/\s+/g, "");
+	if (digits.length % 2) throw new Error("odd number of hex digits");
+	const bytes = new Uint8Array(digits.length / 2);
+	for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(i * 2, i * 2 + 2), 16);
+	return bytes;
+}
+
+export interface Vector {
+	name: string;
+	message: Message;
+	bytes: Uint8Array;
+}
+
+const JPEG = hex("ff d8 ff e0 00 10 ff d9");
+
+export const VECTORS: Vector[] = [
+	{
+		name: "hello",
+		message: { type: "hello", flags: 0, width: 640, height: 480, id: "cam-1", firmware: "0.1.0", board: "esp32cam", sensor: "OV2640" },
+		bytes: hex(`
+			58 43             # magic "XC"
+			01                # version 1
+			01                # type: hello
+			00 00 00 21       # body length 33
+			00                # flags: none
+			02 80             # width 640
+			01 e0             # height 480
+			05 63 61 6d 2d 31 # id "cam-1"
+			05 30 2e 31 2e 30 # firmware "0.1.0"
+			08 65 73 70 33 32 63 61 6d # board "esp32cam"
+			06 4f 56 32 36 34 30       # sensor "OV2640"
+		`),
+	},
+	{
+		name: "hello with a UTF-8 board name",
+		message: { type: "hello", flags: 0, width: 96, height: 96, id: "a", firmware: "", board: "café", sensor: "" },
+		bytes: hex(`
+			58 43 01 01 00 00 00 0f # header: hello, body 15
+			00 00 60 00 60    # flags 0, 96 x 96
+			01 61             # id "a"
+			00                # firmware ""
+			05 63 61 66 c3 a9 # board "café" (é is two bytes)
+			00                # sensor ""
+		`),
+	},
+	{
+		name: "frame",
+		message: { type: "frame", seq: 7, captureTime: 1_764_000_000_123, width: 320, height: 240, jpeg: JPEG },
+		bytes: hex(`
+			58 43 01 02       # header: frame
+			00 00 00 18       # body length 24 = 16 + 8 JPEG bytes
+			00 00 00 07       # seq 7
+			00 00 01 9a b6 97 e8 7b # capture time 1764000000123 ms (high word, low word)
+			01 40             # width 320
+			00 f0             # height 240
+			ff d8 ff e0 00 10 ff d9 # the JPEG bytes, as the camera gave them
+		`),
+	},
+	{
+		name: "stats",
+		message: { type: "stats", uptime: 3600, captured: 54000, sent: 53990, dropped: 10, reconnects: 2, fps: 14.95, rssi: -61, freeHeap: 3_145_728 },
+		bytes: hex(`
+			58 43 01 03 00 00 00 1b # header: stats, body 27
+			00 00 0e 10       # uptime 3600 s
+			00 00 d2 f0       # captured 54000
+			00 00 d2 e6       # sent 53990
+			00 00 00 0a       # dropped 10
+			00 00 00 02       # reconnects 2
+			05 d7             # fps x 100 = 1495
+			c3                # rssi -61 dBm
+			00 30 00 00       # free heap 3145728 bytes
+		`),
+	},
+	{
+		name: "stats with unknowns",
+		message: { type: "stats", uptime: 0, captured: 0, sent: 0, dropped: 0, reconnects: 0, fps: 0, rssi: undefined, freeHeap: undefined },
+		bytes: hex(`
+			58 43 01 03 00 00 00 1b # header: stats, body 27
+			00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00 # five zero counters
+			00 00             # fps 0
+			7f                # rssi unknown (127)
+			ff ff ff ff       # free heap unknown
+		`),
+	},
+	{
+		name: "control result",
+		message: { type: "controlResult", requestId: 258, applied: { frameRate: 5 }, pending: {}, refused: { x: "unknown" } },
+		bytes: hex(`
+			58 43 01 04 00 00 00 44 # header: control result, body 68
+			01 02             # request id 258
+			# {"applied":{"frameRate":5},"pending":{},"refused":{"x":"unknown"}}
+			7b 22 61 70 70 6c 69 65 64 22 3a 7b 22 66 72 61 6d 65 52 61 74 65 22 3a 35 7d 2c
+			22 70 65 6e 64 69 6e 67 22 3a 7b 7d 2c
+			22 72 65 66 75 73 65 64 22 3a 7b 22 78 22 3a 22 75 6e 6b 6e 6f 77 6e 22 7d 7d
+		`),
+	},
+	{
+		name: "pong",
+		message: { type: "pong", token: 0xdeadbeef },
+		bytes: hex(`
+			58 43 01 05 00 00 00 04 # header: pong, body 4
+			de ad be ef       # token echoed from the ping
+		`),
+	},
+	{
+		name: "welcome",
+		message: { type: "welcome", serverTime: 1_764_000_000_000, pingInterval: 5000, maxBodyBytes: 1_048_576 },
+		bytes: hex(`
+			58 43 01 81 00 00 00 10 # header: welcome, body 16
+			00 00 01 9a b6 97 e8 00 # server time 1764000000000 ms
+			00 00 13 88       # ping interval 5000 ms
+			00 10 00 00       # max body 1048576 bytes
+		`),
+	},
+	{
+		name: "ping",
+		message: { type: "ping", token: 1 },
+		bytes: hex(`
+			58 43 01 82 00 00 00 04 # header: ping, body 4
+			00 00 00 01       # token 1
+		`),
+	},
+	{
+		name: "control",
+		message: { type: "control", requestId: 1, settings: { frameRate: 10, frameSize: "VGA" } },
+		bytes: hex(`
+			58 43 01 83 00 00 00 24 # header: control, body 36
+			00 01             # request id 1
+			# {"frameRate":10,"frameSize":"VGA"}
+			7b 22 66 72 61 6d 65 52 61 74 65 22 3a 31 30 2c 22 66 72 61 6d 65 53 69 7a 65 22 3a 22 56 47 41 22 7d
+		`),
+	},
+];
+
+export interface ErrorVector {
+	name: string;
+	from: "device" | "server";
+	code: string;
+	bytes: Uint8Array;
+}
+
+/** Input a decoder must refuse, with the code it must refuse it with. */
+export const ERROR_VECTORS: ErrorVector[] = [
+	{ name: "bad magic", from: "device", code: "XSCAM_ERR_BAD_MAGIC", bytes: hex("47 45 54 20 2f 20 48 54") }, // "GET / HT"
+	{ name: "version 2", from: "device", code: "XSCAM_ERR_BAD_VERSION", bytes: hex("58 43 02 01 00 00 00 00") },
+	{ name: "unknown type", from: "device", code: "XSCAM_ERR_BAD_TYPE", bytes: hex("58 43 01 7e 00 00 00 00") },
+	{ name: "server type from a device", from: "device", code: "XSCAM_ERR_WRONG_DIRECTION", bytes: hex("58 43 01 81 00 00 00 10") },
+	{ name: "device type from the server", from: "server", code: "XSCAM_ERR_WRONG_DIRECTION", bytes: hex("58 43 01 02 00 00 00 20") },
+	{ name: "frame over the limit", from: "device", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 02 ff ff ff ff") },
+	{ name: "frame without JPEG bytes", from: "device", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 02 00 00 00 10") },
+	{ name: "stats of the wrong size", from: "device", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 03 00 00 00 1c") },
+	{ name: "ping of the wrong size", from: "server", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 82 00 00 00 03 00 00 00") },
+	{
+		name: "hello string past the body", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 01 00 00 00 09  00 00 01 00 01  09 61 00 00"),
+	},
+	{
+		name: "hello with trailing bytes", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 01 00 00 00 0b  00 00 01 00 01  01 61 00 00 00  ff"),
+	},
+	{
+		name: "hello with an empty id", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 01 00 00 00 09  00 00 01 00 01  00 00 00 00"),
+	},
+	{
+		name: "hello with a slash in the id", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 01 00 00 00 0b  00 00 01 00 01  02 2e 2f 00 00 00"), // "./"
+	},
+	{
+		name: "hello with invalid UTF-8", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 01 00 00 00 0a  00 00 01 00 01  01 61 01 c3 00 00"),
+	},
+	{
+		name: "control that is not JSON", from: "server", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 83 00 00 00 04  00 01 7b 7b"), // "{{"
+	},
+	{
+		name: "control that is a JSON array", from: "server", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 83 00 00 00 04  00 01 5b 5d"), // "[]"
+	},
+	{
+		name: "control with an object value", from: "server", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 83 00 00 00 0a  00 01 7b 22 61 22 3a 7b 7d 7d"), // {"a":{}}
+	},
+	{
+		name: "control over its limit", from: "server", code: "XSCAM_ERR_TOO_LARGE",
+		bytes: hex("58 43 01 83 00 00 10 01"),
+	},
+];
