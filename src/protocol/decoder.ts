@@ -5,7 +5,7 @@
 
 import {
 	HEADER_BYTES, HEAP_UNKNOWN, MAGIC_0, MAGIC_1, MAX_CONTROL_BYTES, MAX_ID_BYTES, MAX_STRING_BYTES,
-	RSSI_UNKNOWN, SERVER_TO_DEVICE, TYPE, TYPE_NAMES, VERSION, FRAME_FIELDS_BYTES,
+	RSSI_UNKNOWN, SERVER_TO_DEVICE, TYPE_NAMES, VERSION, FRAME_FIELDS_BYTES,
 } from "./constants";
 import type { MessageName } from "./constants";
 import { protocolError } from "./errors";

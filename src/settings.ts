@@ -1,0 +1,79 @@
+// The firmware's configuration, read once at start from mc/config: the manifest's `config`, overridden
+// by mcconfig's key=value arguments, which always arrive as strings. A bad value throws one line that
+// names the key and what is allowed; main() traces it and does not start (no streaming on a half-valid
+// config). The password and key are never echoed.
+
+import { FRAME_SIZES, frameSizeNames } from "./camera/frame-sizes";
+import { MAX_ID_BYTES } from "./protocol/constants";
+import { utf8Length } from "./protocol/utf8";
+import { isIPv4 } from "./transport/address";
+
+export interface Settings {
+	ssid: string;
+	/** "" for an open network. */
+	password: string;
+	/** Host name or IPv4 literal of the receiver. */
+	server: string;
+	port: number;
+	id: string;
+	/** Reserved for authentication (docs/protocol.md); "" when unset. Not sent in protocol v1. */
+	key: string;
+	/** An OV2640 frame size name (camera/frame-sizes.ts). */
+	frameSize: string;
+	/** The cap on frames sent per second. */
+	frameRate: number;
+	/** Which board this build is for, as the receiver shows it. */
+	board: string;
+}
+
+type Config = { readonly [key: string]: unknown };
+
+const HOST_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+const HOST_PATTERN = new RegExp("^" + HOST_LABEL + "(\\." + HOST_LABEL + ")*$");
+const DOTTED_DIGITS = /^[0-9.]+$/;
+const ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const HEX_64 = /^[0-9A-Fa-f]{64}$/;
+const DIGITS = /^[0-9]+$/;
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+
+function fail(key: string, rule: string, value?: unknown): never {
+	const got = value === undefined ? "" : ", got " + (typeof value === "string" ? JSON.stringify(value) : String(value));
+	throw new RangeError("config: " + key + " must be " + rule + got);
+}
+
+function text(config: Config, key: string, rule: string, valid: (value: string) => boolean, secret = false): string {
+	const value = config[key];
+	if (typeof value !== "string") fail(key, rule, secret ? undefined : value);
+	if (!valid(value)) fail(key, rule, secret ? undefined : value);
+	return value;
+}
+
+/** A number from the manifest, or its decimal text from the command line. */
+function number(config: Config, key: string, rule: string, pattern: RegExp, valid: (value: number) => boolean): number {
+	const raw = config[key];
+	const digits = typeof raw === "number" ? String(raw) : raw;
+	if (typeof digits !== "string" || !pattern.test(digits) || !valid(Number(digits))) fail(key, rule, raw);
+	return Number(digits);
+}
+
+export function readSettings(config: Config): Settings {
+	const ssid = text(config, "ssid", "the Wi-Fi network name, 1 to 32 bytes",
+		(value) => utf8Length(value) >= 1 && utf8Length(value) <= 32);
+	const password = text(config, "password", "\"\" for an open network, 8 to 63 printable ASCII characters, or 64 hex digits",
+		(value) => value === "" || (value.length >= 8 && value.length <= 63 && PRINTABLE_ASCII.test(value)) || HEX_64.test(value), true);
+	const server = text(config, "server", "the receiver's host name or IPv4 address",
+		(value) => value.length <= 253 && HOST_PATTERN.test(value) && (!DOTTED_DIGITS.test(value) || isIPv4(value)));
+	const port = number(config, "port", "an integer 1..65535", DIGITS,
+		(value) => value >= 1 && value <= 65535);
+	const id = text(config, "id", "1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -",
+		(value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
+	const key = text(config, "key", "\"\" or 16 to 128 printable ASCII characters",
+		(value) => value === "" || (value.length >= 16 && value.length <= 128 && PRINTABLE_ASCII.test(value)), true);
+	const frameSize = text(config, "frameSize", "one of " + frameSizeNames(),
+		(value) => value.toUpperCase() in FRAME_SIZES).toUpperCase();
+	const frameRate = number(config, "frameRate", "a number of frames per second, 0.1 to 60", DECIMAL,
+		(value) => value >= 0.1 && value <= 60);
+	const board = config.board === undefined ? "unknown" : text(config, "board", "a board name", (value) => value.length > 0);
+	return { ssid, password, server, port, id, key, frameSize, frameRate, board };
+}
