@@ -68,7 +68,7 @@ export function readSettings(config: Config): Settings {
 		(value) => value >= 1 && value <= 65535);
 	const id = text(config, "id", "1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -",
 		(value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
-	const key = text(config, "key", "\"\" or 16 to 128 printable ASCII characters",
+	const key = config.key === undefined ? "" : text(config, "key", "\"\" or 16 to 128 printable ASCII characters",
 		(value) => value === "" || (value.length >= 16 && value.length <= 128 && PRINTABLE_ASCII.test(value)), true);
 	const frameSize = text(config, "frameSize", "one of " + frameSizeNames(),
 		(value) => value.toUpperCase() in FRAME_SIZES).toUpperCase();

@@ -1,5 +1,5 @@
 // timer (modules/base/timer; reference/moddable-sdk.md §6.1). Callbacks get the timer; one-shot ids are
-// dead after they fire.
+// dead after they fire. Timer.delay() blocks the whole VM and is left out on purpose: firmware never blocks.
 
 declare module "timer" {
 	export type TimerId = { readonly __timer: unique symbol };
@@ -8,7 +8,6 @@ declare module "timer" {
 		repeat(callback: (id: TimerId) => void, interval: number): TimerId;
 		schedule(id: TimerId, delay?: number, repeat?: number): void;
 		clear(id: TimerId | undefined): void;
-		delay(ms: number): void;
 	};
 	export default Timer;
 }

@@ -1,0 +1,77 @@
+// A minimal receiver for firmware tests: real TCP on loopback, the shared decoder, and a welcome for
+// every hello. It records what arrives; a test can stop reading a socket (a slow network), send it
+// messages, or close everything and listen again on the same port (the server went away).
+
+import { createServer, type Server, type Socket } from "node:net";
+import { Decoder } from "../../src/protocol/decoder";
+import { encode } from "../../src/protocol/encoder";
+import type { DeviceMessage, Frame } from "../../src/protocol/types";
+
+export interface ReceivedFrame extends Omit<Frame, "jpeg"> {
+	jpeg: Uint8Array;
+	connection: number;
+}
+
+export class TestReceiver {
+	readonly frames: ReceivedFrame[] = [];
+	readonly messages: DeviceMessage[] = [];
+	readonly sockets: Socket[] = [];
+	port = 0;
+	connections = 0;
+	#server: Server | undefined;
+	#waiters: (() => boolean)[] = [];
+	pingInterval = 5000;
+
+	async listen(port = 0): Promise<number> {
+		const server = createServer((socket) => this.#accept(socket));
+		await new Promise<void>((resolve, reject) => {
+			server.once("error", reject);
+			server.listen(port, "127.0.0.1", () => resolve());
+		});
+		this.#server = server;
+		this.port = (server.address() as { port: number }).port;
+		return this.port;
+	}
+
+	/** Closes the listener and every connection (the server went away). */
+	async close(): Promise<void> {
+		for (const socket of this.sockets) socket.destroy();
+		this.sockets.length = 0;
+		const server = this.#server;
+		this.#server = undefined;
+		if (server) await new Promise((resolve) => server.close(resolve));
+	}
+
+	/** Resolves once `predicate` holds, checking after every message. */
+	until(predicate: () => boolean): Promise<void> {
+		if (predicate()) return Promise.resolve();
+		return new Promise((resolve) => {
+			this.#waiters.push(() => {
+				if (!predicate()) return false;
+				resolve();
+				return true;
+			});
+		});
+	}
+
+	send(index: number, bytes: Uint8Array): void {
+		this.sockets[index].write(bytes);
+	}
+
+	#accept(socket: Socket): void {
+		const connection = ++this.connections;
+		this.sockets.push(socket);
+		const decoder = new Decoder<DeviceMessage>({
+			from: "device", maxBodyBytes: 4 << 20,
+			onMessage: (message) => {
+				if (message.type === "frame") this.frames.push({ ...message, jpeg: message.jpeg.slice(), connection });
+				else this.messages.push(message);
+				if (message.type === "hello")
+					socket.write(encode({ type: "welcome", serverTime: Date.now(), pingInterval: this.pingInterval, maxBodyBytes: 4 << 20 }));
+				this.#waiters = this.#waiters.filter((settled) => !settled());
+			},
+		});
+		socket.on("data", (data) => decoder.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+		socket.on("error", () => {});
+	}
+}

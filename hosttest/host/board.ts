@@ -1,0 +1,106 @@
+// The simulated board the host modules run on: the world outside the firmware (clock, radio, network,
+// sensor, flash, memory). Host modules (camera.ts, tcp.ts, wifi.ts, …) hold the ECMA-419 and Moddable
+// semantics; a Board holds only the world, so the same modules run on Node (node-board.ts: real
+// sockets, real timers) and inside the XS engine (hosttest/xs/: a bridge to Node and a virtual clock).
+// Like the host modules, this file is XS-portable: no Node imports.
+
+import type { Radio } from "./radio";
+
+/** One TCP connection's byte pipe, as the network delivers it. */
+export interface Wire {
+	/** Sends a copy of `bytes`; `onSent` reports them once they left the send buffer. */
+	write(bytes: Uint8Array): void;
+	/** Stops or restarts delivering received data (TCP flow control when the firmware reads slowly). */
+	setReceiving(receiving: boolean): void;
+	close(): void;
+}
+
+export interface WireEvents {
+	onConnected(): void;
+	onData(bytes: Uint8Array): void;
+	/** `count` bytes written earlier have left the send buffer (the peer, or the kernel, took them). */
+	onSent(count: number): void;
+	/** The peer closed (`error` false) or the connection failed or was reset (`error` true). */
+	onClosed(error: boolean): void;
+}
+
+export interface Network {
+	connect(address: string, port: number, events: WireEvents): Wire;
+	/** Calls back with an IPv4 address or undefined, always later, never inside the call. */
+	resolve(host: string, callback: (address: string | undefined) => void): void;
+}
+
+/** What the sensor puts in each frame. */
+export interface Sensor {
+	readonly model: string;
+	/** Frames per second the sensor delivers at this size. */
+	fps(width: number, height: number): number;
+	/** The JPEG of frame `frameNumber` (from 1), captured at `time` (ms). */
+	capture(width: number, height: number, frameNumber: number, time: number): Uint8Array;
+}
+
+/** A disposable frame's bytes, as the board hands them out and takes them back. */
+export interface FrameStore {
+	/** A new buffer holding `bytes`, for the firmware to read. */
+	hold(bytes: Uint8Array): ArrayBuffer;
+	/** Whether `buffer` still holds exactly `bytes` (disposable frames are read-only on the device). */
+	unchanged(buffer: ArrayBuffer, bytes: Uint8Array): boolean;
+	/** Detaches `buffer`, as frame.close() does on the device: views over it become empty. */
+	detach(buffer: ArrayBuffer): void;
+}
+
+/** Counts the host camera keeps so tests can prove every frame was closed exactly once. */
+export interface CameraCounts {
+	captured: number;
+	/** Captures dropped because all three pool slots were held. */
+	poolFull: number;
+	read: number;
+	closed: number;
+	/** close() on a frame already closed: a no-op on the device, a firmware bug all the same. */
+	closedTwice: number;
+	/** Frames the firmware wrote into (caught when they are closed). */
+	written: number;
+}
+
+export interface ConfigSource {
+	/** The manifest's `config`. */
+	manifest: { [key: string]: unknown };
+	/** mcconfig key=value arguments: strings only, they replace manifest values wholesale. */
+	commandLine: { [key: string]: string };
+}
+
+export interface Board {
+	now(): number;
+	setTimer(callback: () => void, ms: number): unknown;
+	clearTimer(handle: unknown): void;
+	/** Runs `callback` in a later turn: IO callbacks never run inside the call that caused them. */
+	defer(callback: () => void): void;
+	trace(text: string): void;
+
+	readonly config: ConfigSource;
+	readonly radio: Radio;
+	readonly network: Network;
+	readonly sensor: Sensor;
+	readonly frames: FrameStore;
+	readonly cameraCounts: CameraCounts;
+	/** NVS: domain -> key -> value, kept across restarts of the firmware on this board. */
+	readonly preferences: Map<string, Map<string, boolean | number | string | ArrayBuffer>>;
+	/** Free heap bytes for instrumentation, or undefined to act as a release build. */
+	freeMemory(): number | undefined;
+}
+
+let current: Board | undefined;
+
+export function installBoard(board: Board): void {
+	current = board;
+}
+
+/** The board the host modules run on. */
+export function board(): Board {
+	if (!current) throw new Error("host: no board installed (hosttest/host/board.ts installBoard)");
+	return current;
+}
+
+export function newCameraCounts(): CameraCounts {
+	return { captured: 0, poolFull: 0, read: 0, closed: 0, closedTwice: 0, written: 0 };
+}

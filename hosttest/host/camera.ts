@@ -1,0 +1,237 @@
+// embedded:io/image/in/camera on the board's sensor, as strict as the SDK's ESP32 camera
+// (modules/io/imagein/camera/esp32/camera.c; reference/moddable-sdk.md §1 and §9):
+// - JPEG only here (the board's sensor makes JPEGs); the size snaps to the driver's table, so it can
+//   differ from the request; the constructor captures a first frame before it returns;
+// - a pool of three frames: a frame is held while ready (unread) or read as disposable and not closed;
+//   with all three held, captures are dropped and no onReadable is posted until a frame is closed;
+// - onReadable(0), once per captured frame, only while started; read() returns the oldest ready frame;
+// - disposable frames are read-only buffers with their own byteLength, `camera` and close(); close()
+//   detaches the buffer and a second close() does nothing; stop() detaches every frame still held.
+// The board counts every capture, read and close, so tests can prove each frame was closed once.
+
+import type DeviceCamera from "embedded:io/image/in/camera";
+import type { CameraOptions, DisposableFrame, SensorSettings } from "embedded:io/image/in/camera";
+import { board, type Board } from "./board";
+import { callback, closedError, copyTarget } from "./io-common";
+
+/** The ESP32 driver's frame sizes, ordered as camera.c searches them. */
+const DRIVER_SIZES: readonly [number, number][] = [
+	[96, 96], [128, 128], [160, 120], [176, 144], [240, 176], [240, 240], [320, 240], [320, 320], [400, 296],
+	[480, 320], [640, 480], [720, 1280], [800, 600], [864, 1536], [1024, 768], [1080, 1920], [1280, 720],
+	[1280, 1024], [1600, 1200], [1920, 1080], [2048, 1536], [2560, 1440], [2560, 1600], [2560, 1920],
+];
+/** The OV2640's largest mode; esp32-camera clamps larger sizes to it. */
+const SENSOR_MAX: [number, number] = [1600, 1200];
+const POOL = 3;
+
+/** The sensor settings configure() accepts for an OV2640, with their power-on values. */
+const SENSOR_DEFAULTS: { readonly [key: string]: number } = {
+	brightness: 0, conrast: 0, saturation: 0, sharpness: 0, denoise: 0, whiteBalance: 0,
+};
+
+/** camera.c: first entry at least as wide; if too short, the next entry of the same width. */
+function snap(width: number, height: number): [number, number] {
+	const index = DRIVER_SIZES.findIndex(([w]) => w >= width);
+	if (index < 0) throw new Error("unsupported dimensions");
+	let [w, h] = DRIVER_SIZES[index];
+	const next = DRIVER_SIZES[index + 1];
+	if (h < height && next && next[0] === w) [w, h] = next;
+	return w * h > SENSOR_MAX[0] * SENSOR_MAX[1] ? SENSOR_MAX : [w, h];
+}
+
+type OnReadable = (this: Camera, count: number) => void;
+
+interface Slot {
+	id: number;
+	bytes: Uint8Array;
+	state: "ready" | "client";
+	buffer?: ArrayBuffer;
+}
+
+class Camera {
+	target?: unknown;
+	readonly #board: Board;
+	readonly #onReadable: OnReadable | undefined;
+	readonly #width: number;
+	readonly #height: number;
+	#format: "buffer" | "buffer/disposable";
+	#open = true;
+	#running = false;
+	#slots: Slot[] = [];
+	#frameNumber = 0;
+	#capturing: unknown;
+	readonly #configuration: { [key: string]: number } = { ...SENSOR_DEFAULTS };
+
+	constructor(options: CameraOptions) {
+		const settings = { ...options }; // camera.js spreads the options: only own enumerable properties count
+		if (settings.imageType !== "jpeg") {
+			if (typeof settings.imageType === "string") throw new RangeError("unknown imageType");
+			throw new Error("host camera: the simulated sensor makes JPEG only");
+		}
+		const format = settings.format || "buffer";
+		if (format !== "buffer" && format !== "buffer/disposable") throw new RangeError("invalid format");
+		this.#format = format;
+		this.#onReadable = callback<OnReadable>(settings, "onReadable");
+		copyTarget(this, settings);
+		[this.#width, this.#height] = snap(settings.width ?? 240, settings.height ?? 176);
+		this.#board = board();
+		this.#capture(); // camera.c blocks until the first frame, which stays ready in a slot
+	}
+
+	get width(): number {
+		this.#live();
+		return this.#width;
+	}
+
+	get height(): number {
+		this.#live();
+		return this.#height;
+	}
+
+	get imageType(): "jpeg" {
+		this.#live();
+		return "jpeg";
+	}
+
+	get format(): "buffer" | "buffer/disposable" {
+		this.#live();
+		return this.#format;
+	}
+
+	set format(format: "buffer" | "buffer/disposable") {
+		this.#live();
+		if (format !== "buffer" && format !== "buffer/disposable") throw new RangeError("unknown");
+		this.#format = format;
+	}
+
+	get identification(): { model: string } {
+		this.#live();
+		return { model: this.#board.sensor.model };
+	}
+
+	get configuration(): { [key: string]: number } {
+		this.#live();
+		return { ...this.#configuration };
+	}
+
+	configure(settings: SensorSettings): void {
+		this.#live();
+		for (const [key, value] of Object.entries(settings)) {
+			const configurationKey = key === "contrast" ? "conrast" : key;
+			if (configurationKey in this.#configuration && typeof value === "number") this.#configuration[configurationKey] = value;
+		}
+	}
+
+	start(): void {
+		this.#live();
+		if (this.#running) return;
+		this.#running = true;
+		this.#schedule();
+	}
+
+	stop(): void {
+		this.#live();
+		this.#running = false;
+		this.#board.clearTimer(this.#capturing);
+		this.#capturing = undefined;
+		for (const slot of this.#slots) { // frames go back to the driver; JS's disposables are detached
+			if (slot.buffer) this.#board.frames.detach(slot.buffer);
+		}
+		this.#slots = [];
+	}
+
+	close(): void {
+		if (!this.#open) return;
+		this.stop();
+		this.#open = false;
+	}
+
+	read(): DisposableFrame | ArrayBuffer | undefined;
+	read(into: ArrayBufferLike | ArrayBufferView): number | undefined;
+	read(into?: ArrayBufferLike | ArrayBufferView): DisposableFrame | ArrayBuffer | number | undefined {
+		this.#live();
+		let oldest: Slot | undefined;
+		for (const slot of this.#slots) {
+			if (slot.state === "ready" && (!oldest || slot.id < oldest.id)) oldest = slot;
+		}
+		if (!oldest) return undefined;
+		this.#board.cameraCounts.read++;
+		if (this.#format === "buffer/disposable") {
+			oldest.state = "client";
+			return this.#disposable(oldest);
+		}
+		this.#release(oldest);
+		if (into === undefined) return oldest.bytes.slice().buffer;
+		const target = ArrayBuffer.isView(into) ? new Uint8Array(into.buffer, into.byteOffset, into.byteLength) : new Uint8Array(into);
+		if (target.byteLength < oldest.bytes.byteLength) throw new RangeError("buffer too small");
+		target.set(oldest.bytes);
+		return oldest.bytes.byteLength;
+	}
+
+	#disposable(slot: Slot): DisposableFrame {
+		const frames = this.#board.frames;
+		const buffer = frames.hold(slot.bytes);
+		slot.buffer = buffer;
+		let closed = false;
+		const counts = this.#board.cameraCounts;
+		Object.defineProperties(buffer, {
+			byteLength: { value: slot.bytes.byteLength, enumerable: false, writable: false, configurable: false },
+			camera: { value: this, enumerable: false, writable: true, configurable: true },
+			close: {
+				value: () => {
+					if (closed) {
+						counts.closedTwice++;
+						return;
+					}
+					closed = true;
+					if (!this.#slots.includes(slot)) return; // stop() already took it back and detached it
+					counts.closed++;
+					const written = !frames.unchanged(buffer, slot.bytes);
+					this.#release(slot);
+					frames.detach(buffer);
+					if (written) {
+						counts.written++;
+						throw new TypeError("read-only buffer"); // the device throws at the write itself
+					}
+				},
+				enumerable: false, writable: true, configurable: true,
+			},
+		});
+		return buffer as DisposableFrame;
+	}
+
+	#release(slot: Slot): void {
+		this.#slots.splice(this.#slots.indexOf(slot), 1);
+	}
+
+	#schedule(): void {
+		const interval = 1000 / this.#board.sensor.fps(this.#width, this.#height);
+		this.#capturing = this.#board.setTimer(() => {
+			if (!this.#running) return;
+			this.#capture();
+			this.#schedule();
+		}, interval);
+	}
+
+	#capture(): void {
+		const counts = this.#board.cameraCounts;
+		counts.captured++;
+		const id = ++this.#frameNumber;
+		if (this.#slots.length >= POOL) { // "keep capturing so that we always have a current frame"
+			counts.poolFull++;
+			return;
+		}
+		const bytes = this.#board.sensor.capture(this.#width, this.#height, id, this.#board.now());
+		this.#slots.push({ id, bytes, state: "ready" });
+		if (!this.#running) return;
+		this.#board.defer(() => {
+			if (this.#open && this.#running) this.#onReadable?.call(this, 0);
+		});
+	}
+
+	#live(): void {
+		if (!this.#open) throw closedError();
+	}
+}
+
+export default Camera satisfies typeof DeviceCamera;

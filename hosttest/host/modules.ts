@@ -1,0 +1,14 @@
+// Which host module stands in for each Moddable module the firmware imports: one table for vitest's
+// aliases, the Node loader of the simulator, and the XS-engine bundle. Like the SDK's per-platform
+// manifests, the specifier stays the same and the implementation behind it changes.
+
+export const HOST_MODULES: { readonly [specifier: string]: string } = {
+	"embedded:io/image/in/camera": "camera.ts",
+	"embedded:io/socket/tcp": "tcp.ts",
+	"embedded:network/interface/wifi": "wifi.ts",
+	"instrumentation": "instrumentation.ts",
+	"mc/config": "mc-config.ts",
+	"net": "net.ts",
+	"preference": "preference.ts",
+	"timer": "timer.ts",
+};

@@ -1,0 +1,92 @@
+// A simulated board on Node: real sockets (node:net), real DNS, Node's timers (which vitest can fake),
+// a sensor that makes real JPEGs, and a radio whose access points the caller controls.
+
+import { lookup } from "node:dns";
+import { Socket } from "node:net";
+import { newCameraCounts, type Board, type ConfigSource, type Network, type Sensor, type WireEvents } from "./board";
+import { Radio, type AccessPointOptions, type RadioOptions } from "./radio";
+import { renderTestPattern } from "./test-pattern";
+
+export interface NodeBoardOptions {
+	config: ConfigSource;
+	accessPoints?: AccessPointOptions[];
+	radio?: RadioOptions;
+	/** The sensor's frames; a moving test pattern by default. */
+	sensor?: Partial<Sensor>;
+	/** Free heap to report; undefined acts as a release build. */
+	freeMemory?: number;
+	/** Where the firmware's trace() goes; stdout by default. */
+	trace?: (text: string) => void;
+}
+
+/** The OV2640's rates at an XCLK of 20 MHz: CIF and below, up to SVGA, larger (reference/peers.md §2.1). */
+export function ov2640Fps(width: number, height: number): number {
+	const pixels = width * height;
+	return pixels <= 400 * 296 ? 50 : pixels <= 800 * 600 ? 25 : 12.5;
+}
+
+export function createNodeBoard(options: NodeBoardOptions): Board {
+	const timers = {
+		setTimer: (callback: () => void, ms: number) => setTimeout(callback, ms),
+		clearTimer: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+	};
+	const radio = new Radio(timers, options.radio);
+	for (const accessPoint of options.accessPoints ?? []) radio.addAccessPoint(accessPoint);
+	const id = String(options.config.commandLine.id ?? options.config.manifest.id ?? "camera");
+	const sensor: Sensor = {
+		model: options.sensor?.model ?? "OV2640",
+		fps: options.sensor?.fps ?? ov2640Fps,
+		capture: options.sensor?.capture ??
+			((width, height, frameNumber, time) => renderTestPattern({ width, height, cameraId: id, frameNumber, captureTime: time })),
+	};
+	return {
+		now: () => Date.now(),
+		...timers,
+		defer: (callback) => setImmediate(callback),
+		trace: options.trace ?? ((text) => process.stdout.write(text)),
+		config: options.config,
+		radio,
+		network: nodeNetwork,
+		sensor,
+		frames: {
+			hold: (bytes) => bytes.slice().buffer,
+			unchanged: (buffer, bytes) => Buffer.from(buffer).equals(bytes),
+			detach: (buffer) => void structuredClone(buffer, { transfer: [buffer] }),
+		},
+		cameraCounts: newCameraCounts(),
+		preferences: new Map(),
+		freeMemory: () => options.freeMemory,
+	};
+}
+
+const nodeNetwork: Network = {
+	connect(address: string, port: number, events: WireEvents) {
+		const socket = new Socket();
+		let closed = false;
+		const close = (error: boolean) => {
+			if (closed) return;
+			closed = true;
+			events.onClosed(error);
+		};
+		socket.setNoDelay(true);
+		socket.on("connect", () => events.onConnected());
+		socket.on("data", (data: Buffer) => events.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+		socket.on("end", () => close(false));
+		socket.on("error", () => close(true));
+		socket.on("close", (hadError) => close(hadError));
+		socket.connect(port, address);
+		return {
+			write: (bytes) => void socket.write(bytes, (error) => {
+				if (!error) events.onSent(bytes.byteLength);
+			}),
+			setReceiving: (receiving) => void (receiving ? socket.resume() : socket.pause()),
+			close: () => {
+				closed = true; // the firmware closed it: no more events
+				socket.destroy();
+			},
+		};
+	},
+	resolve(host, callback) {
+		lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));
+	},
+};

@@ -1,0 +1,183 @@
+// The air around the simulated board: access points a test controls (password, range, outages) and the
+// board's one Wi-Fi station. A join takes time and fails the way ESP32 joins fail: no access point with
+// that SSID in range, or a wrong password, both ending back at 200 with no reason given
+// (reference/moddable-sdk.md §3.3 and §9.17). XS-portable.
+
+export interface AccessPointOptions {
+	ssid: string;
+	/** "" for an open network. */
+	password?: string;
+	rssi?: number;
+	channel?: number;
+	bssid?: string;
+	inRange?: boolean;
+}
+
+export class AccessPoint {
+	readonly ssid: string;
+	password: string;
+	rssi: number;
+	readonly channel: number;
+	readonly bssid: string;
+	#inRange: boolean;
+	readonly #radio: Radio;
+
+	constructor(radio: Radio, options: AccessPointOptions) {
+		this.#radio = radio;
+		this.ssid = options.ssid;
+		this.password = options.password ?? "";
+		this.rssi = options.rssi ?? -60;
+		this.channel = options.channel ?? 6;
+		this.bssid = options.bssid ?? "24:0a:c4:00:00:01";
+		this.#inRange = options.inRange ?? true;
+	}
+
+	get inRange(): boolean {
+		return this.#inRange;
+	}
+
+	/** Out of range, the station associated with it loses the link at once. */
+	set inRange(inRange: boolean) {
+		this.#inRange = inRange;
+		if (!inRange) this.#radio.lost(this);
+	}
+
+	/** Goes out of range for `ms`, then comes back. */
+	outage(ms: number): void {
+		this.inRange = false;
+		this.#radio.timers.setTimer(() => {
+			this.inRange = true;
+		}, ms);
+	}
+}
+
+export interface RadioTimers {
+	setTimer(callback: () => void, ms: number): unknown;
+	clearTimer(handle: unknown): void;
+}
+
+export interface RadioOptions {
+	/** The station's address once joined. */
+	address?: string;
+	mac?: string;
+	/** Association, then DHCP, ms. */
+	associateDelay?: number;
+	dhcpDelay?: number;
+	/** How long a join looks for an access point that is not there, ms. */
+	scanTimeout?: number;
+	/** How long the 4-way handshake takes to fail with a wrong password, ms. */
+	handshakeTimeout?: number;
+}
+
+type Listener = (what: "connection" | "address") => void;
+
+export const DISCONNECTED = 200;
+export const CONNECTING = 300;
+export const ASSOCIATED = 400;
+export const CONNECTED = 500;
+
+export class Radio {
+	readonly timers: RadioTimers;
+	readonly mac: string;
+	readonly accessPoints: AccessPoint[] = [];
+	readonly #options: Required<Omit<RadioOptions, "mac">>;
+	readonly #listeners = new Set<Listener>();
+	#connection = DISCONNECTED;
+	#accessPoint: AccessPoint | undefined;
+	#step: unknown; // the pending timer of a join in progress
+
+	constructor(timers: RadioTimers, options: RadioOptions = {}) {
+		this.timers = timers;
+		this.mac = options.mac ?? "24:0a:c4:12:34:56";
+		this.#options = {
+			address: options.address ?? "192.168.4.2",
+			associateDelay: options.associateDelay ?? 300,
+			dhcpDelay: options.dhcpDelay ?? 200,
+			scanTimeout: options.scanTimeout ?? 3000,
+			handshakeTimeout: options.handshakeTimeout ?? 2000,
+		};
+	}
+
+	addAccessPoint(options: AccessPointOptions): AccessPoint {
+		const accessPoint = new AccessPoint(this, options);
+		this.accessPoints.push(accessPoint);
+		return accessPoint;
+	}
+
+	/** 200, 300, 400 or 500, as ECMA-419's `connection`. */
+	get connection(): number {
+		return this.#connection;
+	}
+
+	/** The access point the station is associated with (400 or 500). */
+	get accessPoint(): AccessPoint | undefined {
+		return this.#connection >= ASSOCIATED ? this.#accessPoint : undefined;
+	}
+
+	get address(): string | undefined {
+		return this.#connection === CONNECTED ? this.#options.address : undefined;
+	}
+
+	subscribe(listener: Listener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/** One attempt, no retries, like esp_wifi_connect under the ECMA-419 interface. */
+	connect(ssid: string, password: string): void {
+		if (this.#connection === CONNECTING) throw new Error("already connecting");
+		this.#cancelStep();
+		this.#set(CONNECTING);
+		const accessPoint = this.accessPoints.find((candidate) => candidate.ssid === ssid && candidate.inRange);
+		if (!accessPoint) {
+			this.#after(this.#options.scanTimeout, () => this.#set(DISCONNECTED));
+			return;
+		}
+		if (accessPoint.password !== password) {
+			this.#after(this.#options.handshakeTimeout, () => this.#set(DISCONNECTED));
+			return;
+		}
+		this.#after(this.#options.associateDelay, () => {
+			this.#accessPoint = accessPoint;
+			this.#set(ASSOCIATED);
+			this.#after(this.#options.dhcpDelay, () => {
+				this.#set(CONNECTED);
+				this.#notify("address");
+			});
+		});
+	}
+
+	disconnect(): void {
+		this.#cancelStep();
+		if (this.#connection !== DISCONNECTED) this.#set(DISCONNECTED);
+	}
+
+	/** Called by an access point that went away. */
+	lost(accessPoint: AccessPoint): void {
+		if (this.#accessPoint === accessPoint && this.#connection >= ASSOCIATED) this.disconnect();
+	}
+
+	#after(ms: number, step: () => void): void {
+		this.#step = this.timers.setTimer(() => {
+			this.#step = undefined;
+			step();
+		}, ms);
+	}
+
+	#cancelStep(): void {
+		if (this.#step !== undefined) this.timers.clearTimer(this.#step);
+		this.#step = undefined;
+	}
+
+	#set(connection: number): void {
+		const hadAddress = this.#connection === CONNECTED;
+		this.#connection = connection;
+		if (connection < ASSOCIATED) this.#accessPoint = undefined;
+		this.#notify("connection");
+		if (hadAddress && connection !== CONNECTED) this.#notify("address");
+	}
+
+	#notify(what: "connection" | "address"): void {
+		for (const listener of this.#listeners) listener(what);
+	}
+}
