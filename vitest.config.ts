@@ -1,17 +1,27 @@
+import { configDefaults, defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
 import { HOST_MODULES } from "./hosttest/host/modules.ts";
 
 const host = (file: string) => fileURLToPath(new URL("./hosttest/host/" + file, import.meta.url));
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 export default defineConfig({
-	resolve: {
-		// The firmware imports Moddable specifiers; here the host modules answer to them, exactly.
-		alias: Object.entries(HOST_MODULES).map(([specifier, file]) => ({ find: new RegExp("^" + escape(specifier) + "$"), replacement: host(file) })),
-	},
 	test: {
-		include: ["hosttest/**/*.test.ts"],
-		setupFiles: [host("globals.ts")],
+		projects: [
+			{
+				resolve: {
+					// The firmware imports Moddable specifiers; on Node the host modules answer to them, exactly.
+					alias: Object.entries(HOST_MODULES).map(([specifier, file]) => ({ find: new RegExp("^" + escape(specifier) + "$"), replacement: host(file) })),
+				},
+				test: {
+					name: "node",
+					include: ["hosttest/**/*.test.ts"],
+					exclude: [...configDefaults.exclude, "hosttest/xs/**", "hosttest/e2e/**"],
+					setupFiles: [host("globals.ts")],
+				},
+			},
+			// The XS-engine tier has its own configuration (it builds the engine before its tests run).
+			"hosttest/*/vitest.config.ts",
+		],
 	},
 });
