@@ -8,7 +8,7 @@ import type { Radio } from "./radio";
 
 /** One TCP connection's byte pipe, as the network delivers it. */
 export interface Wire {
-	/** Sends a copy of `bytes`; `onSent` reports them once they left the send buffer. */
+	/** Sends `bytes`, copied before it returns (the caller reuses them); `onSent` reports them once they left. */
 	write(bytes: Uint8Array): void;
 	/** Stops or restarts delivering received data (TCP flow control when the firmware reads slowly). */
 	setReceiving(receiving: boolean): void;

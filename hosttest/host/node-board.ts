@@ -42,7 +42,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 	return {
 		now: () => Date.now(),
 		...timers,
-		defer: (callback) => setImmediate(callback),
+		defer: (callback) => queueMicrotask(callback), // later than the call, before other IO (fake timers leave it alone)
 		trace: options.trace ?? ((text) => process.stdout.write(text)),
 		config: options.config,
 		radio,
@@ -76,9 +76,12 @@ const nodeNetwork: Network = {
 		socket.on("close", (hadError) => close(hadError));
 		socket.connect(port, address);
 		return {
-			write: (bytes) => void socket.write(bytes, (error) => {
-				if (!error) events.onSent(bytes.byteLength);
-			}),
+			write: (bytes) => {
+				const copy = Buffer.from(bytes); // the caller may reuse or detach its buffer at once
+				socket.write(copy, (error) => {
+					if (!error) events.onSent(copy.byteLength);
+				});
+			},
 			setReceiving: (receiving) => void (receiving ? socket.resume() : socket.pause()),
 			close: () => {
 				closed = true; // the firmware closed it: no more events

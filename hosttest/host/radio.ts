@@ -69,6 +69,7 @@ export interface RadioOptions {
 	handshakeTimeout?: number;
 }
 
+/** Listeners run inside the radio's step; the host Wi-Fi posts them to the firmware as events. */
 type Listener = (what: "connection" | "address") => void;
 
 export const DISCONNECTED = 200;
@@ -147,14 +148,17 @@ export class Radio {
 		});
 	}
 
+	/** Asked for by the station: on the ESP32 this fires no onChanged (wifi-esp32.c). */
 	disconnect(): void {
 		this.#cancelStep();
-		if (this.#connection !== DISCONNECTED) this.#set(DISCONNECTED);
+		if (this.#connection !== DISCONNECTED) this.#set(DISCONNECTED, false);
 	}
 
-	/** Called by an access point that went away. */
+	/** Called by an access point that went away: the driver reports the loss. */
 	lost(accessPoint: AccessPoint): void {
-		if (this.#accessPoint === accessPoint && this.#connection >= ASSOCIATED) this.disconnect();
+		if (this.#accessPoint !== accessPoint || this.#connection < ASSOCIATED) return;
+		this.#cancelStep();
+		this.#set(DISCONNECTED);
 	}
 
 	#after(ms: number, step: () => void): void {
@@ -169,12 +173,11 @@ export class Radio {
 		this.#step = undefined;
 	}
 
-	#set(connection: number): void {
-		const hadAddress = this.#connection === CONNECTED;
+	/** 300 is set inside connect() with no event on the ESP32; 400, 500 and a failure or loss fire one. */
+	#set(connection: number, notify = connection !== CONNECTING): void {
 		this.#connection = connection;
 		if (connection < ASSOCIATED) this.#accessPoint = undefined;
-		this.#notify("connection");
-		if (hadAddress && connection !== CONNECTED) this.#notify("address");
+		if (notify) this.#notify("connection");
 	}
 
 	#notify(what: "connection" | "address"): void {

@@ -110,10 +110,11 @@ class TCP {
 		if (this.#failed || !this.#connected) throw new Error("not ready");
 		if (this.#peerGone) return undefined as unknown as number; // lwIP drops it until the error is delivered
 		if (bytes.byteLength > this.#free) throw new Error("would block");
-		const copy = bytes.slice(); // TCP_WRITE_FLAG_COPY: the caller may reuse its buffer at once
-		this.#free -= copy.byteLength;
-		if (board().radio.connection === CONNECTED) wire.write(copy);
-		else this.#held.push(copy);
+		this.#free -= bytes.byteLength;
+		// TCP_WRITE_FLAG_COPY: the caller may reuse its buffer at once, so the bytes are copied now, by the
+		// wire (natively: in the XS tier a JS copy would be counted as the firmware's work).
+		if (board().radio.connection === CONNECTED) wire.write(bytes);
+		else this.#held.push(bytes.slice());
 		return this.#free;
 	}
 

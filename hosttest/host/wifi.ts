@@ -19,9 +19,9 @@ class WiFi {
 		copyTarget(this, options);
 		const radio = board().radio; // a new instance picks up the station's current state
 		this.#radio = radio;
-		this.#unsubscribe = radio.subscribe((what) => {
+		this.#unsubscribe = radio.subscribe((what) => board().defer(() => { // posted as an event, never inside the call
 			if (this.#radio) onChanged?.call(this, what);
-		});
+		}));
 	}
 
 	connect(options: { SSID: string; password?: string; channel?: number }): void {

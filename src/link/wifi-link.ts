@@ -88,8 +88,8 @@ export class WifiLink {
 		}
 		this.#pending = this.#timer.set(() => {
 			this.#pending = undefined;
-			this.#wifi.disconnect(); // abandon the attempt; its fall to 200 is ignored while waiting
 			this.#retry();
+			this.#wifi.disconnect(); // abandon the attempt; its fall to 200 is ignored while waiting
 		}, this.#joinTimeout);
 	}
 

@@ -1,0 +1,74 @@
+// Config validation: every key, good and bad, as the manifest gives it and as mcconfig's command line
+// gives it (strings). A bad value is one line that names the key and what is allowed.
+
+import { describe, expect, it } from "vitest";
+import { readSettings } from "../../src/settings";
+
+const GOOD = {
+	ssid: "home", password: "correct horse", server: "receiver.local", port: 8700, id: "cam-1",
+	key: "", frameSize: "VGA", frameRate: 10, board: "esp32cam",
+};
+
+describe("readSettings", () => {
+	it("accepts a good manifest config", () => {
+		expect(readSettings(GOOD)).toEqual({ ...GOOD });
+	});
+
+	it("accepts numbers given as strings on the mcconfig command line", () => {
+		expect(readSettings({ ...GOOD, port: "8700", frameRate: "2.5" })).toMatchObject({ port: 8700, frameRate: 2.5 });
+	});
+
+	it("accepts an open network, an IPv4 server, a lower-case frame size, and no key or board", () => {
+		const { key: _key, board: _board, ...rest } = GOOD;
+		expect(readSettings({ ...rest, password: "", server: "192.168.1.10", frameSize: "qvga" }))
+			.toMatchObject({ password: "", server: "192.168.1.10", frameSize: "QVGA", key: "", board: "unknown" });
+	});
+
+	it.each([
+		["ssid", undefined, "config: ssid must be the Wi-Fi network name, 1 to 32 bytes"],
+		["ssid", "", "config: ssid must be the Wi-Fi network name, 1 to 32 bytes, got \"\""],
+		["ssid", "x".repeat(33), "config: ssid must be the Wi-Fi network name, 1 to 32 bytes"],
+		["ssid", "é".repeat(17), "config: ssid must be"], // 34 bytes in UTF-8
+		["password", "short", "config: password must be \"\" for an open network, 8 to 63 printable ASCII characters, or 64 hex digits"],
+		["password", "x".repeat(64), "config: password must be"],
+		["password", 12345678, "config: password must be"],
+		["server", undefined, "config: server must be the receiver's host name or IPv4 address"],
+		["server", "http://receiver", "config: server must be the receiver's host name or IPv4 address, got \"http://receiver\""],
+		["server", "192.168.1.300", "config: server must be"],
+		["server", "-bad.example", "config: server must be"],
+		["port", undefined, "config: port must be an integer 1..65535"],
+		["port", "80x", "config: port must be an integer 1..65535, got \"80x\""],
+		["port", 0, "config: port must be an integer 1..65535, got 0"],
+		["port", "65536", "config: port must be an integer 1..65535"],
+		["port", 8700.5, "config: port must be an integer 1..65535"],
+		["id", "", "config: id must be 1 to 32 characters of A-Z a-z 0-9 _ . -"],
+		["id", "cam/1", "config: id must be 1 to 32 characters of A-Z a-z 0-9 _ . -, got \"cam/1\""],
+		["id", "c".repeat(33), "config: id must be"],
+		["key", "too short", "config: key must be \"\" or 16 to 128 printable ASCII characters"],
+		["frameSize", "4K", "config: frameSize must be one of 96X96, QQVGA, QCIF, HQVGA, 240X240, QVGA, CIF, HVGA, VGA, SVGA, XGA, HD, SXGA, UXGA, got \"4K\""],
+		["frameRate", "0", "config: frameRate must be a number of frames per second, 0.1 to 60, got \"0\""],
+		["frameRate", 61, "config: frameRate must be a number of frames per second, 0.1 to 60"],
+		["frameRate", "fast", "config: frameRate must be"],
+		["board", "", "config: board must be a board name"],
+	])("refuses %s = %j with one line naming the key", (key, value, message) => {
+		const error = (() => {
+			try {
+				readSettings({ ...GOOD, [key]: value });
+			}
+			catch (caught) {
+				return caught as Error;
+			}
+		})();
+		expect(error).toBeInstanceOf(RangeError);
+		expect(error!.message.startsWith(message)).toBe(true);
+		expect(error!.message).not.toContain("\n");
+	});
+
+	it("never echoes the password or the key", () => {
+		for (const key of ["password", "key"]) {
+			expect(() => readSettings({ ...GOOD, [key]: "hunter2" })).toThrow(expect.objectContaining({
+				message: expect.not.stringContaining("hunter2"),
+			}));
+		}
+	});
+});
