@@ -7,13 +7,15 @@ import type { Capture } from "./camera/capture";
 import type { ControlSettings } from "./protocol/types";
 import type { ControlAnswer } from "./transport/connection";
 
-/** The OV2640 ranges of the settings the SDK camera's configure() takes. */
+/**
+ * The ranges the OV2640 driver of esp32-camera takes for the settings the SDK camera's configure()
+ * passes on. configure() ignores anything out of range without a word, hence the checks here. The SDK
+ * also passes sharpness and denoise, which the OV2640 does not have; they are refused as not offered.
+ */
 const SENSOR_RANGES: { readonly [key: string]: readonly [number, number] } = {
 	brightness: [-2, 2],
 	contrast: [-2, 2],
 	saturation: [-2, 2],
-	sharpness: [-3, 3],
-	denoise: [0, 8],
 	whiteBalance: [0, 4],
 };
 
@@ -54,7 +56,7 @@ export function applyControl(settings: ControlSettings, capture: Capture, storeF
 				sensorCount++;
 			}
 		}
-		else refused[key] = "unknown setting";
+		else refused[key] = "not a setting of this camera";
 	}
 	if (sensorCount) {
 		try {

@@ -1,6 +1,9 @@
 // The firmware's entry point: the only module that imports the Moddable IO modules. Each host (the
 // ESP32-CAM, the SDK's simulator, the Node host, the XS engine on the host) supplies them under these
-// same specifiers. A bad config value stops here with one line naming the key; nothing streams.
+// same specifiers. The SDK calls this default export once, with no arguments, after its setup modules
+// (xs/platforms/mc/xsHosts.c). Nothing may escape from here: on the ESP32 an uncaught exception aborts
+// and restarts the chip, and a device that restarts into the same error loops forever. So a bad config
+// value, or a camera that does not start, stops here with one line and the device stays up, idle.
 
 import Camera from "embedded:io/image/in/camera";
 import TCP from "embedded:io/socket/tcp";
@@ -18,15 +21,13 @@ function log(line: string): void {
 }
 
 export default function main(): Device | undefined {
-	let settings;
 	try {
-		settings = readSettings(config);
+		const device = new Device(readSettings(config), { Camera, TCP, WiFi, Timer, Net, Preference, Instrumentation }, log);
+		device.start();
+		return device;
 	}
 	catch (error) {
-		log((error as Error).message);
+		log((error as Error).message); // "config: <key> must be …", or the camera's "camera init failed"
 		return undefined;
 	}
-	const device = new Device(settings, { Camera, TCP, WiFi, Timer, Net, Preference, Instrumentation }, log);
-	device.start();
-	return device;
 }

@@ -54,8 +54,17 @@ export class TestReceiver {
 		});
 	}
 
-	send(index: number, bytes: Uint8Array): void {
-		this.sockets[index].write(bytes);
+	send(connection: number, bytes: Uint8Array): void {
+		this.sockets[connection - 1].write(bytes);
+	}
+
+	/** Stops reading a connection (1 = the first): a slow network or a stalled server, as TCP sees it. */
+	pause(connection: number): void {
+		this.sockets[connection - 1].pause();
+	}
+
+	resume(connection: number): void {
+		this.sockets[connection - 1].resume();
 	}
 
 	#accept(socket: Socket): void {

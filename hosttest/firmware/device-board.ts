@@ -1,0 +1,52 @@
+// A board for firmware tests: one access point the device knows, a receiver on loopback, and a sensor
+// that makes marked JPEGs (hosttest/host/marked-jpeg.ts) at a chosen rate and size, remembering each.
+
+import type { Board } from "../host/board";
+import { markedJpeg } from "../host/marked-jpeg";
+import { createNodeBoard, type NodeBoardOptions } from "../host/node-board";
+
+export interface DeviceBoardOptions {
+	port: number;
+	/** Frames per second the sensor captures. */
+	sensorFps?: number;
+	/** Each JPEG is padded to at least this many bytes. */
+	frameBytes?: number;
+	frameRate?: number;
+	frameSize?: string;
+	manifest?: { [key: string]: unknown };
+	radio?: NodeBoardOptions["radio"];
+	trace?: (text: string) => void;
+}
+
+export interface DeviceBoard extends Board {
+	/** Every JPEG the sensor made, by frame number. */
+	captured: Map<number, Uint8Array>;
+}
+
+export const WIFI = { ssid: "home", password: "correct horse" };
+
+export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
+	const captured = new Map<number, Uint8Array>();
+	const board = createNodeBoard({
+		config: {
+			manifest: {
+				...WIFI, server: "127.0.0.1", id: "cam-1", frameSize: options.frameSize ?? "QVGA",
+				frameRate: options.frameRate ?? 30, board: "esp32cam", ...options.manifest,
+			},
+			commandLine: { port: String(options.port) }, // as `mcconfig … port=8700` gives it: a string
+		},
+		accessPoints: [WIFI],
+		radio: options.radio ?? { associateDelay: 5, dhcpDelay: 5 },
+		sensor: {
+			fps: () => options.sensorFps ?? 60,
+			capture: (width, height, frameNumber) => {
+				const jpeg = markedJpeg(frameNumber, width, height, options.frameBytes);
+				captured.set(frameNumber, jpeg);
+				return jpeg;
+			},
+		},
+		freeMemory: 180_000,
+		trace: options.trace ?? (() => {}),
+	});
+	return Object.assign(board, { captured });
+}
