@@ -1,0 +1,104 @@
+// A camera for the receiver's tests: real TCP to the real listener, every message through the shared
+// encoder, every answer through the shared decoder.
+
+import { connect } from "node:net";
+import type { Socket } from "node:net";
+import { Decoder } from "../../../src/protocol/decoder";
+import { encode } from "../../../src/protocol/encoder";
+import type { DeviceMessage, Hello, ServerMessage, Stats, Welcome } from "../../../src/protocol/types";
+
+type Of<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
+
+export class FakeCamera {
+	readonly socket: Socket;
+	/** Every message the receiver sent, in order. */
+	readonly received: ServerMessage[] = [];
+	/** Resolves when the receiver (or the test) closed the connection. */
+	readonly closed: Promise<void>;
+	seq = 0;
+	readonly #taken = new Set<ServerMessage>();
+	readonly #waiters = new Set<() => void>();
+	readonly #decoder = new Decoder<ServerMessage>({
+		from: "server", maxBodyBytes: 1 << 20,
+		onMessage: (message) => {
+			this.received.push(message);
+			for (const wake of this.#waiters) wake();
+		},
+	});
+
+	private constructor(socket: Socket) {
+		this.socket = socket;
+		socket.on("data", (chunk) => this.#decoder.push(chunk));
+		socket.on("error", () => {});
+		this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
+		this.closed.then(() => { for (const wake of this.#waiters) wake(); });
+	}
+
+	static connect(port: number): Promise<FakeCamera> {
+		return new Promise((resolve, reject) => {
+			const socket = connect(port, "127.0.0.1", () => resolve(new FakeCamera(socket)));
+			socket.once("error", reject);
+		});
+	}
+
+	/** Connects and says hello; resolves with the welcome. */
+	static async online(port: number, id: string, hello: Partial<Hello> = {}): Promise<{ camera: FakeCamera; welcome: Welcome }> {
+		const camera = await FakeCamera.connect(port);
+		camera.send({ type: "hello", flags: 0, id, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 320, height: 240, ...hello });
+		return { camera, welcome: await camera.take("welcome") };
+	}
+
+	send(message: DeviceMessage): void {
+		this.socket.write(encode(message));
+	}
+
+	/** Sends a frame with the next sequence number (or `seq`). */
+	frame(jpeg: Uint8Array, options: { seq?: number; captureTime?: number; width?: number; height?: number } = {}): void {
+		const seq = options.seq ?? this.seq;
+		this.seq = seq + 1;
+		this.send({ type: "frame", seq, captureTime: options.captureTime ?? Date.now(), width: options.width ?? 320, height: options.height ?? 240, jpeg });
+	}
+
+	stats(stats: Partial<Stats> = {}): void {
+		this.send({ type: "stats", uptime: 60, captured: 100, sent: 90, dropped: 10, reconnects: 1, fps: 9.5, rssi: -61, freeHeap: 123456, ...stats });
+	}
+
+	/** The first message of `type` not taken yet, waiting for it if needed; rejects if the connection closes first. */
+	take<T extends ServerMessage["type"]>(type: T): Promise<Of<T>> {
+		return new Promise((resolve, reject) => {
+			const look = () => {
+				const found = this.received.find((message) => message.type === type && !this.#taken.has(message));
+				if (found !== undefined) {
+					this.#taken.add(found);
+					this.#waiters.delete(look);
+					resolve(found as Of<T>);
+				}
+				else if (this.socket.destroyed) {
+					this.#waiters.delete(look);
+					reject(new Error("connection closed while waiting for " + type));
+				}
+			};
+			this.#waiters.add(look);
+			look();
+		});
+	}
+
+	/** Answers every control message with `answer(settings)` from now on. */
+	answerControls(answer: (settings: Of<"control">["settings"]) => { applied?: object; pending?: object; refused?: object }): void {
+		const check = () => {
+			for (const message of this.received) {
+				if (message.type !== "control" || this.#taken.has(message)) continue;
+				this.#taken.add(message);
+				const { applied = {}, pending = {}, refused = {} } = answer(message.settings);
+				this.send({ type: "controlResult", requestId: message.requestId, applied, pending, refused } as DeviceMessage);
+			}
+		};
+		this.#waiters.add(check);
+		check();
+	}
+
+	close(): Promise<void> {
+		this.socket.destroy();
+		return this.closed;
+	}
+}

@@ -1,0 +1,68 @@
+// A receiver on loopback port 0 with a manual clock and its log lines captured, and small waiting tools.
+
+import pino from "pino";
+import { createReceiver } from "../../../server/receiver";
+import type { Receiver } from "../../../server/receiver";
+import type { ReceiverOptions } from "../../../server/options";
+import { ManualClock } from "./manual-clock";
+
+export interface LogLine {
+	level: number;
+	msg: string;
+	camera?: string;
+	remote?: string;
+	code?: string;
+	[field: string]: unknown;
+}
+
+export const WARN = 40;
+export const ERROR = 50;
+
+export interface Harness {
+	receiver: Receiver;
+	clock: ManualClock;
+	lines: LogLine[];
+	ingestPort: number;
+	httpPort: number;
+	/** http://127.0.0.1:<port> */
+	base: string;
+	close(): Promise<void>;
+}
+
+export function captureLog(): { logger: pino.Logger; lines: LogLine[] } {
+	const lines: LogLine[] = [];
+	const logger = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+	return { logger, lines };
+}
+
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Harness> {
+	const clock = new ManualClock();
+	const { logger, lines } = captureLog();
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, clock, ...options });
+	const { ingestPort, httpPort } = await receiver.start();
+	return { receiver, clock, lines, ingestPort, httpPort, base: "http://127.0.0.1:" + httpPort, close: () => receiver.close() };
+}
+
+/**
+ * Waits until `condition` holds, checking after each turn of the event loop. It asserts nothing about
+ * time: the bound only turns a hang into a readable failure.
+ */
+export async function until(condition: () => boolean, what: string, turns = 20_000): Promise<void> {
+	for (let turn = 0; turn < turns; turn++) {
+		if (condition()) return;
+		await new Promise((resolve) => setTimeout(resolve, turn < 100 ? 0 : 1));
+	}
+	throw new Error("gave up waiting for " + what);
+}
+
+/**
+ * A JPEG-shaped payload of exactly `size` bytes (SOI, a scan of bytes that are never 0xFF, EOI): what
+ * the receiver checks and the recorder's scanner walks, without the cost of encoding an image.
+ */
+export function syntheticJpeg(size: number, fill = 0x11): Buffer {
+	if (fill === 0xff) throw new RangeError("0xFF would be a marker inside the scan");
+	const bytes = Buffer.alloc(size, fill);
+	bytes.set([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02], 0);
+	bytes.set([0xff, 0xd9], size - 2);
+	return bytes;
+}

@@ -1,0 +1,25 @@
+// What every part of the receiver shares. receiver.ts makes one Core and hands it to each part's
+// register function (ingest, viewers and HTTP, recorder), fastify-style: a part owns its own state,
+// timers and metrics, and reaches the others only through what is here.
+
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Cameras } from "./cameras";
+import type { Clock } from "./clock";
+import type { ResolvedOptions } from "./options";
+
+export interface Core {
+	readonly options: ResolvedOptions;
+	readonly log: Logger;
+	readonly clock: Clock;
+	readonly cameras: Cameras;
+	/** This receiver's metrics; never prom-client's global registry, so two receivers in one process stay apart. */
+	readonly registry: Registry;
+}
+
+/** A registered part: started in order, closed in reverse order. */
+export interface Part {
+	start?(): Promise<void>;
+	/** Releases every socket, timer and file handle the part holds. Safe to call once, even if start failed or never ran. */
+	close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+// Every way the receiver can fail, as one coded catalog (fastify's lib/errors.js): the code, a message
+// template, the HTTP status where a request can meet it, and the base class (TypeError for misuse,
+// RangeError for limits and lengths, Error otherwise). Tests assert `code`, never the message text.
+// Protocol errors (bad magic, too large, ...) come from src/protocol/errors.ts with the same shape.
+
+type Base = ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor;
+
+interface Entry {
+	message: string;
+	statusCode: number;
+	base: Base;
+}
+
+function entry(message: string, statusCode = 500, base: Base = Error): Entry {
+	return { message, statusCode, base };
+}
+
+const CATALOG = {
+	// configuration (cli.ts, options.ts)
+	XSCAM_ERR_OPTION: entry("invalid option %s: %s", 500, TypeError),
+	XSCAM_ERR_PORT_IN_USE: entry("%s port %s is already in use on %s"),
+	XSCAM_ERR_LISTEN: entry("cannot listen on %s port %s on %s: %s"),
+	XSCAM_ERR_ALREADY_STARTED: entry("the receiver was already started; create a new one"),
+	// ingest (ingest/session.ts): why a camera connection was closed
+	XSCAM_ERR_NO_HELLO: entry("%s before the hello"),
+	XSCAM_ERR_SECOND_HELLO: entry("a second hello on one connection"),
+	XSCAM_ERR_HELLO_TIMEOUT: entry("no hello within %s ms"),
+	XSCAM_ERR_SILENT: entry("nothing received for %s ms"),
+	XSCAM_ERR_RESERVED_ID: entry("camera id %s is reserved (it would name a parent folder)"),
+	XSCAM_ERR_TOO_MANY_CAMERAS: entry("already %s cameras, the limit", 500, RangeError),
+	XSCAM_ERR_REPLACED: entry("replaced by a new connection from %s"),
+	XSCAM_ERR_SHUTDOWN: entry("the receiver is shutting down"),
+	// HTTP API (http/)
+	XSCAM_ERR_CAMERA_NOT_FOUND: entry("no camera %s", 404),
+	XSCAM_ERR_NO_FRAME: entry("camera %s has sent no frame yet", 404),
+	XSCAM_ERR_CAMERA_OFFLINE: entry("camera %s is offline", 503),
+	XSCAM_ERR_BAD_CONTROL: entry("bad control request: %s", 400, TypeError),
+	XSCAM_ERR_CONTROL_BUSY: entry("camera %s already has %s control requests waiting", 429, RangeError),
+	XSCAM_ERR_CONTROL_TIMEOUT: entry("camera %s did not answer control request %s within %s ms", 504),
+	XSCAM_ERR_CONTROL_ABORTED: entry("camera %s disconnected before answering control request %s", 503),
+	// viewers (http/fan-out.ts)
+	XSCAM_ERR_VIEWER_STALLED: entry("the viewer read nothing for %s ms"),
+	// recording (record/)
+	XSCAM_ERR_RECORDING: entry("recording stopped for camera %s: %s"),
+	XSCAM_ERR_RECORDING_DIR: entry("cannot use the recording directory %s: %s"),
+} as const satisfies { [code: string]: Entry };
+
+export type ErrorCode = keyof typeof CATALOG;
+
+export interface XscamError extends Error {
+	code: ErrorCode;
+	statusCode: number;
+}
+
+/** A new error of the catalog; each argument fills the next %s of its message. */
+export function xscamError(code: ErrorCode, ...args: (string | number)[]): XscamError {
+	const { message, statusCode, base } = CATALOG[code];
+	let next = 0;
+	const text = message.replace(/%s/g, () => String(args[next++]));
+	const error = new base(text) as XscamError;
+	error.code = code;
+	error.statusCode = statusCode;
+	return error;
+}
+
+export function isXscamError(error: unknown): error is XscamError {
+	return error instanceof Error && typeof (error as XscamError).code === "string" && (error as XscamError).code in CATALOG;
+}
+
+/** The catalog's codes, for its own test (every code matches its key, and the count is known). */
+export const ERROR_CODES = Object.keys(CATALOG) as ErrorCode[];
+
+/** The one-line error for a port that cannot be bound (EADDRINUSE, EACCES, EADDRNOTAVAIL, ...). */
+export function listenError(role: string, port: number, host: string, error: NodeJS.ErrnoException): XscamError {
+	if (error.code === "EADDRINUSE") return xscamError("XSCAM_ERR_PORT_IN_USE", role, port, host);
+	return xscamError("XSCAM_ERR_LISTEN", role, port, host, error.code ?? error.message);
+}

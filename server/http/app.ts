@@ -1,0 +1,78 @@
+// The HTTP side of the receiver (fastify): the web page, the JSON API, MJPEG streams and snapshots,
+// and /metrics, with the MJPEG fan-out fed by every frame the cameras send.
+
+import { STATUS_CODES } from "node:http";
+import type { AddressInfo } from "node:net";
+import Fastify, { LogController } from "fastify";
+import type { FastifyError } from "fastify";
+import type { Core, Part } from "../core";
+import { isXscamError, listenError } from "../errors";
+import { counter, gauge } from "../metrics";
+import { apiRoutes } from "./api-routes";
+import { FanOut } from "./fan-out";
+import type { ViewerInfo } from "./fan-out";
+import { mediaRoutes } from "./media-routes";
+import { pageRoutes } from "./page-routes";
+
+export interface HttpPart extends Part {
+	/** The bound port (after start). */
+	readonly port: number;
+	viewers(cameraId: string): ViewerInfo[];
+}
+
+/** Control requests carry a few settings; nothing else takes a body. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+export function registerHttp(core: Core): HttpPart {
+	const { options, registry, cameras } = core;
+	const app = Fastify({
+		loggerInstance: core.log.child({ part: "http" }),
+		logController: new LogController({ disableRequestLogging: true }), // the page polls status: a line per request is noise
+		bodyLimit: BODY_LIMIT_BYTES,
+		forceCloseConnections: true, // close() must not wait for keep-alive sockets
+	});
+	const fanOut = new FanOut(core);
+	const unsubscribe = cameras.onFrame((camera, frame) => fanOut.publish(camera, frame));
+
+	// Expected failures (4xx, a camera that does not answer) are answered with their code and no log
+	// line; only a receiver bug is logged, with its stack.
+	app.setErrorHandler((error: FastifyError, request, reply) => {
+		const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+		if (statusCode >= 500 && !isXscamError(error)) request.log.error({ err: error }, "request failed: " + error.message);
+		reply.code(statusCode).send({ statusCode, code: error.code, error: STATUS_CODES[statusCode], message: error.message });
+	});
+
+	app.register(pageRoutes);
+	app.register(apiRoutes(core, fanOut));
+	app.register(mediaRoutes(core, fanOut));
+	app.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+	const perCamera = (read: (id: string) => number) => (report: (labels: { camera: string }, value: number) => void) => {
+		for (const camera of cameras.list()) report({ camera: camera.id }, read(camera.id));
+	};
+	gauge(registry, "xscam_viewers", "MJPEG viewers connected", ["camera"], perCamera((id) => fanOut.count(id)));
+	counter(registry, "xscam_viewer_frames_sent_total", "Frames written to viewers, summed over viewers", ["camera"], perCamera((id) => fanOut.totals(id).sent));
+	counter(registry, "xscam_viewer_frames_skipped_total", "Frames a slow viewer skipped for a newer one", ["camera"], perCamera((id) => fanOut.totals(id).skipped));
+	counter(registry, "xscam_viewers_dropped_total", "Viewers dropped because they stopped reading", ["camera"], perCamera((id) => fanOut.totals(id).dropped));
+
+	return {
+		get port() {
+			return (app.server.address() as AddressInfo | null)?.port ?? 0;
+		},
+		viewers: (cameraId) => fanOut.viewers(cameraId),
+		async start() {
+			try {
+				await app.listen({ port: options.httpPort, host: options.host });
+			}
+			catch (error) {
+				const { syscall } = error as NodeJS.ErrnoException;
+				throw syscall === "listen" ? listenError("http", options.httpPort, options.host, error as NodeJS.ErrnoException) : error;
+			}
+		},
+		async close() {
+			unsubscribe();
+			await fanOut.close();
+			await app.close();
+		},
+	};
+}

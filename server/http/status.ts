@@ -1,0 +1,78 @@
+// The JSON status of a camera, as GET /api/cameras and the web page show it. Numbers the receiver
+// measures sit beside the device's own (from its last stats message, null until one arrives).
+
+import type { Camera, RecordingState } from "../cameras";
+
+export interface CameraStatus {
+	id: string;
+	online: boolean;
+	/** The camera's address while online. */
+	remote: string | null;
+	/** Online since, or offline since (ISO 8601). */
+	since: string;
+	/** Why the last connection ended (an XSCAM_ERR_* code, a socket error, or "closed"). */
+	lastError: string | null;
+	firmware: string;
+	board: string;
+	sensor: string;
+	/** Of the latest frame (the hello's until a frame arrives). */
+	width: number;
+	height: number;
+	/** Frames per second received over the last seconds. */
+	fps: number;
+	kbps: number;
+	frames: {
+		received: number;
+		/** Missing sequence numbers: lost between the device and the receiver. */
+		lost: number;
+		/** Not a JPEG; dropped. */
+		bad: number;
+		/** The device's count: replaced by a newer frame while waiting, or captured while offline. */
+		droppedOnDevice: number | null;
+	};
+	/** How long ago the latest frame arrived. */
+	lastFrameAgeMs: number | null;
+	/** From capture to arrival, by the device's estimate of the receiver's clock. */
+	latencyMs: number | null;
+	rssi: number | null;
+	/** The device's uptime, seconds. */
+	uptime: number | null;
+	freeHeap: number | null;
+	/** Connections after the first one seen by the receiver. */
+	reconnects: number;
+	/** Reconnects the device counted itself. */
+	deviceReconnects: number | null;
+	viewers: number;
+	recording: RecordingState;
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function cameraStatus(camera: Camera, now: number, viewers: number): CameraStatus {
+	const { hello, stats, latest } = camera;
+	const { fps, kbps } = camera.rates(now);
+	return {
+		id: camera.id,
+		online: camera.link !== undefined,
+		remote: camera.link?.remote ?? null,
+		since: new Date(camera.since).toISOString(),
+		lastError: camera.lastError ?? null,
+		firmware: hello.firmware,
+		board: hello.board,
+		sensor: hello.sensor,
+		width: latest?.width ?? hello.width,
+		height: latest?.height ?? hello.height,
+		fps: round(fps, 2),
+		kbps: round(kbps, 1),
+		frames: { received: camera.framesReceived, lost: camera.framesLost, bad: camera.framesBad, droppedOnDevice: stats?.dropped ?? null },
+		lastFrameAgeMs: latest ? now - latest.receivedAt : null,
+		latencyMs: latest ? latest.receivedAt - latest.captureTime : null,
+		rssi: stats?.rssi ?? null,
+		uptime: stats?.uptime ?? null,
+		freeHeap: stats?.freeHeap ?? null,
+		reconnects: Math.max(0, camera.connections - 1),
+		deviceReconnects: stats?.reconnects ?? null,
+		viewers,
+		recording: camera.recording,
+	};
+}

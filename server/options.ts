@@ -1,0 +1,224 @@
+// The receiver's options, declared once: for each one its flag, environment variable, help, default
+// and validation. createReceiver() checks programmatic values against this table; cli.ts builds its
+// flags and reads XSCAM_* variables from it, so the two can never disagree. A bad value is one line
+// that names the option and what it allows (ESPHome-style validation, at start, before anything binds).
+
+import type { Logger } from "pino";
+import { MAX_ID_BYTES } from "../src/protocol/constants";
+import type { Clock } from "./clock";
+import { xscamError } from "./errors";
+import type { OpenFile } from "./record/segment-writer";
+
+/** A value kind: parses command-line or environment text, and checks a value of any origin. */
+interface Kind<T> {
+	/** Text -> value; throws a RangeError (reject()). */
+	parse(text: string): T;
+	/** Throws a RangeError (reject()) unless `value` is allowed. */
+	check(value: unknown): T;
+	show(value: T): string;
+}
+
+const DURATION_UNITS: { [unit: string]: number } = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const BYTE_UNITS: { [unit: string]: number } = {
+	"": 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3,
+	t: 1e12, tb: 1e12, tib: 1024 ** 4,
+};
+const ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function showDuration(ms: number): string {
+	if (ms === 0) return "0 (off)";
+	for (const unit of ["d", "h", "m", "s"]) if (ms % DURATION_UNITS[unit] === 0) return ms / DURATION_UNITS[unit] + unit;
+	return ms + "ms";
+}
+
+function showBytes(bytes: number): string {
+	if (bytes === 0) return "0 (off)";
+	for (const unit of ["GiB", "MiB", "KiB"]) if (bytes % BYTE_UNITS[unit.toLowerCase()] === 0) return bytes / BYTE_UNITS[unit.toLowerCase()] + unit;
+	return String(bytes);
+}
+
+/** Kinds report a bad value as a RangeError whose message completes "must be ...". */
+function reject(rule: string): never {
+	throw new RangeError(rule);
+}
+
+/** A whole number in [min, max]; `zeroOff` also allows 0, meaning "no limit". */
+/** `shown` is what the error quotes: the text as given, when the value was parsed from it. */
+function range(min: number, max: number, show: (value: number) => string, zeroOff: boolean, rule: string): (value: unknown, shown?: unknown) => number {
+	return (value, shown = value) => {
+		if (typeof value !== "number" || !Number.isInteger(value) || !((value >= min && value <= max) || (zeroOff && value === 0)))
+			reject(rule + " from " + show(min) + " to " + show(max) + (zeroOff ? ", or 0 for no limit" : "") + ", got " + JSON.stringify(shown));
+		return value;
+	};
+}
+
+function integer(min: number, max: number): Kind<number> {
+	const check = range(min, max, String, false, "an integer");
+	return {
+		parse: (text) => check(/^[0-9]+$/.test(text.trim()) ? Number(text) : text, text),
+		check, show: String,
+	};
+}
+
+function withUnits(units: { [unit: string]: number }, bare: string, text: string): number | string {
+	const match = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)$/.exec(text.trim());
+	const scale = match ? units[(match[2] || bare).toLowerCase()] : undefined;
+	return match && scale !== undefined ? Math.round(Number(match[1]) * scale) : text;
+}
+
+/** Milliseconds; text takes a unit (500ms, 5s, 10m, 12h, 30d), a bare number is seconds. */
+function duration(min: number, max: number, zeroOff = false): Kind<number> {
+	const check = range(min, max, showDuration, zeroOff, "a duration");
+	return { parse: (text) => check(withUnits(DURATION_UNITS, "s", text), text), check, show: showDuration };
+}
+
+/** Bytes; text takes a unit (512KiB, 20GB, 1MiB), a bare number is bytes. */
+function bytes(min: number, max: number, zeroOff = false): Kind<number> {
+	const check = range(min, max, showBytes, zeroOff, "a size");
+	return { parse: (text) => check(withUnits(BYTE_UNITS, "", text), text), check, show: showBytes };
+}
+
+const flag: Kind<boolean> = {
+	parse(text) {
+		const value = text.trim().toLowerCase();
+		if (["1", "true", "yes", "on"].includes(value)) return true;
+		if (["0", "false", "no", "off", ""].includes(value)) return false;
+		reject("true or false, got " + JSON.stringify(text));
+	},
+	check(value) {
+		if (typeof value !== "boolean") reject("true or false, got " + JSON.stringify(value));
+		return value;
+	},
+	show: String,
+};
+
+const host: Kind<string> = {
+	parse: (text) => host.check(text.trim()),
+	check(value) {
+		if (typeof value !== "string" || value === "" || /\s/.test(value)) reject("an address or host name, got " + JSON.stringify(value));
+		return value;
+	},
+	show: String,
+};
+
+const path: Kind<string> = {
+	parse: (text) => path.check(text),
+	check(value) {
+		if (typeof value !== "string" || value.trim() === "") reject("a directory path, got " + JSON.stringify(value));
+		return value;
+	},
+	show: String,
+};
+
+const cameraIds: Kind<string[]> = {
+	parse: (text) => cameraIds.check(text.split(",").map((id) => id.trim()).filter((id) => id !== "")),
+	check(value) {
+		if (!Array.isArray(value) || value.some((id) => typeof id !== "string" || id.length > MAX_ID_BYTES || !ID_PATTERN.test(id)))
+			reject("camera ids (1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -), comma-separated, got " + JSON.stringify(value));
+		return value as string[];
+	},
+	show: (ids) => (ids.length === 0 ? "none" : ids.join(",")),
+};
+
+const logLevel: Kind<string> = {
+	parse: (text) => logLevel.check(text.trim().toLowerCase()),
+	check(value) {
+		if (typeof value !== "string" || !LOG_LEVELS.includes(value)) reject("one of " + LOG_LEVELS.join(", ") + ", got " + JSON.stringify(value));
+		return value;
+	},
+	show: String,
+};
+
+export interface OptionSpec<T> {
+	flag: string;
+	env: string;
+	help: string;
+	default: T;
+	kind: Kind<T>;
+}
+
+function spec<T>(flag: string, env: string, kind: Kind<T>, defaultValue: T, help: string): OptionSpec<T> {
+	return { flag, env, help, default: defaultValue, kind };
+}
+
+const SECOND = 1000;
+const HOUR = 3600 * SECOND;
+const DAY = 24 * HOUR;
+const MiB = 1024 * 1024;
+
+/** Every option that can come from a flag or the environment, in the order --help lists them. */
+export const OPTION_SPECS = {
+	ingestPort: spec("--ingest-port <port>", "XSCAM_INGEST_PORT", integer(0, 65535), 8700, "TCP port the cameras stream to (0: any free port)"),
+	httpPort: spec("--http-port <port>", "XSCAM_HTTP_PORT", integer(0, 65535), 8080, "HTTP port of the web page, streams, API and /metrics (0: any free port)"),
+	host: spec("--host <address>", "XSCAM_HOST", host, "0.0.0.0", "address both ports bind to (:: for IPv6 too, 127.0.0.1 for this machine only)"),
+	maxMessageBytes: spec("--max-message-bytes <size>", "XSCAM_MAX_MESSAGE_BYTES", bytes(4096, 64 * MiB), MiB, "largest message a camera may send, e.g. 1MiB (a frame's JPEG plus 16 bytes)"),
+	pingIntervalMs: spec("--ping-interval <duration>", "XSCAM_PING_INTERVAL", duration(100, HOUR), 5 * SECOND, "ping each camera this often; close it after 3 intervals of silence"),
+	helloTimeoutMs: spec("--hello-timeout <duration>", "XSCAM_HELLO_TIMEOUT", duration(100, HOUR), 10 * SECOND, "close a connection that has not said hello by then"),
+	viewerStallMs: spec("--viewer-stall-timeout <duration>", "XSCAM_VIEWER_STALL_TIMEOUT", duration(100, HOUR), 20 * SECOND, "drop a viewer that has read nothing for this long"),
+	controlTimeoutMs: spec("--control-timeout <duration>", "XSCAM_CONTROL_TIMEOUT", duration(100, 10 * 60 * SECOND), 5 * SECOND, "how long a control request waits for the camera's answer"),
+	maxCameras: spec("--max-cameras <count>", "XSCAM_MAX_CAMERAS", integer(1, 10_000), 64, "how many camera ids the receiver keeps state for"),
+	record: spec("--record", "XSCAM_RECORD", flag, false, "record every camera"),
+	recordCameras: spec("--record-cameras <ids>", "XSCAM_RECORD_CAMERAS", cameraIds, [] as string[], "record these cameras, comma-separated (with or without --record)"),
+	recordingDir: spec("--recording-dir <path>", "XSCAM_RECORDING_DIR", path, "recordings", "directory of the recordings, one folder per camera"),
+	segmentMs: spec("--segment-length <duration>", "XSCAM_SEGMENT_LENGTH", duration(SECOND, DAY), 10 * 60 * SECOND, "start a new segment file this often"),
+	retentionMaxAgeMs: spec("--retention-age <duration>", "XSCAM_RETENTION_AGE", duration(60 * SECOND, 100 * 365 * DAY, true), 7 * DAY, "delete recorded footage older than this"),
+	retentionMaxBytes: spec("--retention-size <size>", "XSCAM_RETENTION_SIZE", bytes(MiB, 2 ** 53, true), 10 * 1024 * MiB, "delete the oldest segments while all recordings take more than this"),
+	logLevel: spec("--log-level <level>", "XSCAM_LOG_LEVEL", logLevel, "info", "fatal, error, warn, info, debug, trace or silent"),
+};
+
+export type OptionKey = keyof typeof OPTION_SPECS;
+type Values = { [key in OptionKey]: (typeof OPTION_SPECS)[key]["default"] };
+
+/** Opens a file for appending (a FileHandle-like result); tests inject one that fails (record/segment-writer.ts). */
+export type { OpenFile };
+
+/** What createReceiver() takes: any option of the table, plus what only code can pass. */
+export type ReceiverOptions = Partial<Values> & {
+	/** A pino logger to use instead of one at `logLevel` on stdout. */
+	logger?: Logger;
+	/** The source of time and timers (clock.ts); tests pass a manual one. */
+	clock?: Clock;
+	/** Opens segment and index files; tests inject failures such as /dev/full. */
+	openFile?: OpenFile;
+	/** Also export Node's process metrics (CPU, memory, event loop). Once per process: they keep a monitor running. */
+	processMetrics?: boolean;
+};
+
+export type ResolvedOptions = Values & Pick<ReceiverOptions, "logger" | "clock" | "openFile" | "processMetrics">;
+
+/**
+ * Applies defaults and checks every value. `name` says how to name an option in the error (its key by
+ * default; the CLI names the flag or variable it came from). Throws XSCAM_ERR_OPTION.
+ */
+export function resolveOptions(options: ReceiverOptions = {}, name: (key: OptionKey) => string = (key) => key): ResolvedOptions {
+	if (typeof options !== "object" || options === null) throw xscamError("XSCAM_ERR_OPTION", "options", "must be an object");
+	const resolved: { [key: string]: unknown } = { ...options };
+	for (const key of Object.keys(OPTION_SPECS) as OptionKey[]) {
+		const given = options[key];
+		const { kind } = OPTION_SPECS[key] as OptionSpec<unknown>;
+		try {
+			resolved[key] = given === undefined ? OPTION_SPECS[key].default : kind.check(given);
+		}
+		catch (reason) {
+			throw xscamError("XSCAM_ERR_OPTION", name(key), "must be " + (reason as Error).message);
+		}
+	}
+	return resolved as ResolvedOptions;
+}
+
+/** Text from a flag or an environment variable -> the option's value; throws XSCAM_ERR_OPTION. */
+export function parseOption(key: OptionKey, text: string, name: string): unknown {
+	try {
+		return (OPTION_SPECS[key] as OptionSpec<unknown>).kind.parse(text);
+	}
+	catch (reason) {
+		throw xscamError("XSCAM_ERR_OPTION", name, "must be " + (reason as Error).message);
+	}
+}
+
+/** The default as --help shows it. */
+export function showDefault(key: OptionKey): string {
+	const { kind, default: value } = OPTION_SPECS[key] as OptionSpec<unknown>;
+	return kind.show(value);
+}

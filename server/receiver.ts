@@ -1,0 +1,111 @@
+// createReceiver(): the receiver as a composition of parts, each added by its register function and
+// owning its own state (fastify's plugins, without the plugin system): ingest (TCP, the wire protocol),
+// HTTP (web page, API, MJPEG fan-out, /metrics) and the recorder. They meet in one Core: the options,
+// the logger, the clock, the camera registry and the metrics registry.
+
+import pino from "pino";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { Cameras } from "./cameras";
+import type { Camera } from "./cameras";
+import { systemClock } from "./clock";
+import type { Core, Part } from "./core";
+import { xscamError } from "./errors";
+import { registerHttp } from "./http/app";
+import type { ViewerInfo } from "./http/fan-out";
+import { cameraStatus } from "./http/status";
+import type { CameraStatus } from "./http/status";
+import { registerIngest } from "./ingest/listener";
+import { counter, createRegistry, gauge } from "./metrics";
+import { resolveOptions } from "./options";
+import type { ReceiverOptions } from "./options";
+import { registerRecorder } from "./record/recorder";
+
+export interface Receiver {
+	/** Binds both ports (0: an ephemeral port) and resolves with the real ones. Rejects with a coded error, having released everything. */
+	start(): Promise<{ ingestPort: number; httpPort: number }>;
+	/** Closes cameras, viewers, files, timers and ports; resolves when all are released. Idempotent. */
+	close(): Promise<void>;
+	/** The status of one camera (as GET /api/cameras/:id), or of all. */
+	status(cameraId: string): CameraStatus | undefined;
+	list(): CameraStatus[];
+	/** The MJPEG viewers of a camera, with how far each is behind. */
+	viewers(cameraId: string): ViewerInfo[];
+	/** This receiver's Prometheus registry (GET /metrics renders it). */
+	readonly registry: Registry;
+	readonly log: Logger;
+}
+
+/** Checks `options` at once (throws XSCAM_ERR_OPTION) and returns a receiver that binds nothing until start(). */
+export function createReceiver(options: ReceiverOptions = {}): Receiver {
+	const resolved = resolveOptions(options);
+	const log = resolved.logger ?? pino({ level: resolved.logLevel, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+		pino.destination({ fd: 1, sync: true })); // sync: an exit right after a fatal line still prints it
+	const clock = resolved.clock ?? systemClock;
+	const cameras = new Cameras(resolved.maxCameras, clock);
+	const registry = createRegistry(resolved.processMetrics ?? false);
+	const core: Core = { options: resolved, log, clock, cameras, registry };
+	registerCameraMetrics(core);
+
+	const ingest = registerIngest(core);
+	const http = registerHttp(core);
+	const parts: Part[] = [registerRecorder(core), ingest, http]; // the recorder first: it must see the first frame
+	let used = false; // a receiver starts once; a second start needs a new receiver (ports, timers, state)
+	let closing: Promise<void> | undefined;
+
+	const receiver: Receiver = {
+		registry,
+		log,
+		async start() {
+			if (used) throw xscamError("XSCAM_ERR_ALREADY_STARTED");
+			used = true;
+			try {
+				for (const part of parts) await part.start?.();
+			}
+			catch (error) {
+				await receiver.close();
+				throw error;
+			}
+			const ports = { ingestPort: ingest.port, httpPort: http.port };
+			log.info({ ...ports, host: resolved.host }, "xscam receiver listening: cameras on port " + ports.ingestPort + ", viewers on http://" +
+				(resolved.host === "0.0.0.0" || resolved.host === "::" ? "localhost" : resolved.host) + ":" + ports.httpPort + "/");
+			return ports;
+		},
+		close() {
+			closing ??= (async () => {
+				used = true;
+				// In reverse: stop taking frames and viewers first, then flush the recordings.
+				for (const part of [...parts].reverse()) await part.close();
+				log.info("xscam receiver closed");
+			})();
+			return closing;
+		},
+		status(cameraId) {
+			const camera = cameras.get(cameraId);
+			return camera && cameraStatus(camera, clock.now(), http.viewers(cameraId).length);
+		},
+		list: () => cameras.list().map((camera) => cameraStatus(camera, clock.now(), http.viewers(camera.id).length)),
+		viewers: (cameraId) => http.viewers(cameraId),
+	};
+	return receiver;
+}
+
+/** The per-camera numbers of cameras.ts and of each camera's last stats message. */
+function registerCameraMetrics({ registry, cameras }: Core): void {
+	type Report = (labels: { camera: string }, value: number) => void;
+	const each = (read: (camera: Camera) => number | undefined) => (report: Report) => {
+		for (const camera of cameras.list()) {
+			const value = read(camera);
+			if (value !== undefined) report({ camera: camera.id }, value);
+		}
+	};
+	gauge(registry, "xscam_camera_online", "1 while the camera is connected", ["camera"], each((c) => (c.link ? 1 : 0)));
+	counter(registry, "xscam_camera_connections_total", "Connections that said hello with this camera's id", ["camera"], each((c) => c.connections));
+	counter(registry, "xscam_frames_received_total", "Frames received from the camera", ["camera"], each((c) => c.framesReceived));
+	counter(registry, "xscam_received_bytes_total", "JPEG bytes received from the camera", ["camera"], each((c) => c.bytesReceived));
+	counter(registry, "xscam_frames_lost_total", "Frames lost between the camera and the receiver (sequence gaps)", ["camera"], each((c) => c.framesLost));
+	counter(registry, "xscam_frames_bad_total", "Frames dropped because they were not JPEG", ["camera"], each((c) => c.framesBad));
+	counter(registry, "xscam_device_frames_dropped_total", "Frames the camera dropped itself, from its stats (resets when it restarts)", ["camera"], each((c) => c.stats?.dropped));
+	gauge(registry, "xscam_device_rssi_dbm", "Wi-Fi signal the camera reports", ["camera"], each((c) => c.stats?.rssi));
+	gauge(registry, "xscam_device_free_heap_bytes", "Free heap the camera reports", ["camera"], each((c) => c.stats?.freeHeap));
+}

@@ -1,0 +1,170 @@
+// Recording: each recorded camera's frames go to segment files on disk (segment-writer.ts), a new one
+// every segment length, with retention by age and total size (retention.ts). The disk never slows the
+// camera or its viewers: each camera has a short queue written in the background, and frames that find
+// it full are dropped from the recording (and counted). A write error (ENOSPC, EIO, ...) stops that
+// camera's recording with one error line and a metric, and streaming goes on; it tries again with the
+// next segment, so a disk that retention or a person frees does not leave a camera unrecorded for months.
+
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Camera, FrameRecord } from "../cameras";
+import type { Cancel } from "../clock";
+import type { Core, Part } from "../core";
+import { xscamError } from "../errors";
+import { counter, gauge } from "../metrics";
+import { Retention } from "./retention";
+import type { Segment } from "./retention";
+import { openNewFile, SegmentWriter } from "./segment-writer";
+
+/** Frames waiting for the disk, per camera: about 3 s at 10 fps, and at most this many messages' worth of memory. */
+const QUEUE_FRAMES = 32;
+/** How often age retention runs between rotations. */
+const RETENTION_CHECK_MS = 60_000;
+
+class CameraRecorder {
+	bytes = 0;
+	errors = 0;
+	dropped = 0;
+	readonly #camera: Camera;
+	readonly #core: Core;
+	readonly #retention: Retention;
+	readonly #openPaths: () => ReadonlySet<string>;
+	readonly #queue: FrameRecord[] = [];
+	#writing: Promise<void> | undefined;
+	#segment: { writer: SegmentWriter; record: Segment } | undefined;
+	#retryAt = 0; // after a failure, frames received before this are not recorded
+
+	constructor(camera: Camera, core: Core, retention: Retention, openPaths: () => ReadonlySet<string>) {
+		this.#camera = camera;
+		this.#core = core;
+		this.#retention = retention;
+		this.#openPaths = openPaths;
+	}
+
+	get path(): string | undefined {
+		return this.#segment?.writer.path;
+	}
+
+	offer(frame: FrameRecord): void {
+		if (frame.receivedAt < this.#retryAt) return;
+		if (this.#queue.length >= QUEUE_FRAMES) {
+			this.dropped++;
+			return;
+		}
+		this.#queue.push(frame);
+		this.#writing ??= this.#drain().finally(() => {
+			this.#writing = undefined;
+		});
+	}
+
+	/** Writes what is queued, then closes the segment. */
+	async close(): Promise<void> {
+		await this.#writing;
+		await this.#closeSegment();
+	}
+
+	async #drain(): Promise<void> {
+		for (let frame = this.#queue.shift(); frame !== undefined; frame = this.#queue.shift()) {
+			try {
+				await this.#write(frame);
+			}
+			catch (error) {
+				await this.#fail(error as NodeJS.ErrnoException, frame);
+			}
+		}
+	}
+
+	async #write(frame: FrameRecord): Promise<void> {
+		const { segmentMs } = this.#core.options;
+		if (this.#segment === undefined || frame.receivedAt >= this.#segment.writer.start + segmentMs) await this.#rotate(frame.receivedAt);
+		const { writer, record } = this.#segment!;
+		const added = await writer.append(frame.jpeg, frame.captureTime);
+		this.bytes += added;
+		this.#retention.grow(record, added);
+		const now = this.#core.clock.now();
+		if (this.#retention.due(now)) void this.#retention.enforce(now, this.#openPaths());
+	}
+
+	async #rotate(start: number): Promise<void> {
+		const { options } = this.#core;
+		await this.#closeSegment();
+		const dir = join(options.recordingDir, this.#camera.id);
+		await mkdir(dir, { recursive: true });
+		const writer = await SegmentWriter.create(dir, start, options.openFile ?? openNewFile);
+		const record: Segment = { camera: this.#camera.id, start, path: writer.path, bytes: 0 };
+		this.#segment = { writer, record };
+		this.#retention.add(record);
+		this.#retention.grow(record, writer.bytes);
+		this.#camera.recording = { state: "recording", segment: writer.path };
+		await this.#retention.enforce(this.#core.clock.now(), this.#openPaths());
+	}
+
+	async #closeSegment(): Promise<void> {
+		const segment = this.#segment;
+		this.#segment = undefined;
+		await segment?.writer.close();
+	}
+
+	async #fail(error: NodeJS.ErrnoException, frame: FrameRecord): Promise<void> {
+		const { log, options } = this.#core;
+		const path = this.#segment?.writer.path;
+		this.errors++;
+		this.#queue.length = 0;
+		this.#retryAt = frame.receivedAt + options.segmentMs;
+		await this.#closeSegment().catch(() => {}); // the write error is the one worth reporting
+		const code = error.code ?? "EIO";
+		const stopped = xscamError("XSCAM_ERR_RECORDING", this.#camera.id, error.message);
+		this.#camera.recording = { state: "failed", error: stopped.message };
+		log.error({ camera: this.#camera.id, code: stopped.code, cause: code, path },
+			stopped.message + "; streaming goes on, recording retries in " + options.segmentMs / 1000 + " s");
+	}
+}
+
+export function registerRecorder(core: Core): Part {
+	const { options, clock, cameras, log, registry } = core;
+	if (!options.record && options.recordCameras.length === 0) return { close: async () => {} };
+	const records = (id: string) => options.record || options.recordCameras.includes(id);
+	const retention = new Retention({ maxAgeMs: options.retentionMaxAgeMs, maxBytes: options.retentionMaxBytes, segmentMs: options.segmentMs }, log);
+	const recorders = new Map<string, CameraRecorder>();
+	const openPaths = () => new Set([...recorders.values()].flatMap((recorder) => recorder.path ?? []));
+	let unsubscribe: Cancel | undefined;
+	let cancelTimer: Cancel | undefined;
+
+	const perCamera = (read: (recorder: CameraRecorder) => number) => (report: (labels: { camera: string }, value: number) => void) =>
+		recorders.forEach((recorder, camera) => report({ camera }, read(recorder)));
+	counter(registry, "xscam_recording_bytes_total", "Bytes written to recordings (segments and indexes)", ["camera"], perCamera((r) => r.bytes));
+	counter(registry, "xscam_recording_errors_total", "Write errors that stopped a camera's recording", ["camera"], perCamera((r) => r.errors));
+	counter(registry, "xscam_recording_frames_dropped_total", "Frames not recorded because the disk was behind", ["camera"], perCamera((r) => r.dropped));
+	gauge(registry, "xscam_recording_active", "1 while a camera's recording is writing a segment", ["camera"], perCamera((r) => (r.path ? 1 : 0)));
+	gauge(registry, "xscam_recording_disk_bytes", "Bytes of all segments on disk", [], (report) => report({}, retention.totalBytes));
+	counter(registry, "xscam_recording_segments_deleted_total", "Segments deleted by retention", [], (report) => report({}, retention.deleted));
+
+	return {
+		async start() {
+			try {
+				await mkdir(options.recordingDir, { recursive: true });
+				await retention.scan(options.recordingDir);
+			}
+			catch (error) {
+				throw xscamError("XSCAM_ERR_RECORDING_DIR", options.recordingDir, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+			}
+			await retention.enforce(clock.now(), new Set());
+			unsubscribe = cameras.onFrame((camera, frame) => {
+				if (!records(camera.id)) return;
+				let recorder = recorders.get(camera.id);
+				if (recorder === undefined) {
+					recorder = new CameraRecorder(camera, core, retention, openPaths);
+					recorders.set(camera.id, recorder);
+				}
+				recorder.offer(frame);
+			});
+			cancelTimer = clock.every(RETENTION_CHECK_MS, () => void retention.enforce(clock.now(), openPaths()));
+		},
+		async close() {
+			unsubscribe?.();
+			cancelTimer?.();
+			await Promise.all([...recorders.values()].map((recorder) => recorder.close().catch(() => {})));
+			await retention.enforce(clock.now(), openPaths()); // waits for a pass already running
+		},
+	};
+}
