@@ -24,9 +24,13 @@ const DRIVER_SIZES: readonly [number, number][] = [
 const SENSOR_MAX: [number, number] = [1600, 1200];
 const POOL = 3;
 
-/** The sensor settings configure() accepts for an OV2640, with their power-on values. */
-const SENSOR_DEFAULTS: { readonly [key: string]: number } = {
-	brightness: 0, conrast: 0, saturation: 0, sharpness: 0, denoise: 0, whiteBalance: 0,
+/**
+ * What the SDK camera's configure() can change on an OV2640 (camera.c with esp32-camera's ov2640.c), as
+ * `configuration` reports it (contrast misspelt "conrast"), with the range the driver takes. The OV2640
+ * has no sharpness or denoise; out-of-range values are ignored without an error.
+ */
+const SENSOR_RANGES: { readonly [key: string]: readonly [number, number] } = {
+	brightness: [-2, 2], conrast: [-2, 2], saturation: [-2, 2], whiteBalance: [0, 4],
 };
 
 /** camera.c: first entry at least as wide; if too short, the next entry of the same width. */
@@ -60,7 +64,7 @@ class Camera {
 	#slots: Slot[] = [];
 	#frameNumber = 0;
 	#capturing: unknown;
-	readonly #configuration: { [key: string]: number } = { ...SENSOR_DEFAULTS };
+	readonly #configuration: { [key: string]: number } = { brightness: 0, conrast: 0, saturation: 0, whiteBalance: 0 };
 
 	constructor(options: CameraOptions) {
 		const settings = { ...options }; // camera.js spreads the options: only own enumerable properties count
@@ -117,8 +121,10 @@ class Camera {
 	configure(settings: SensorSettings): void {
 		this.#live();
 		for (const [key, value] of Object.entries(settings)) {
-			const configurationKey = key === "contrast" ? "conrast" : key;
-			if (configurationKey in this.#configuration && typeof value === "number") this.#configuration[configurationKey] = value;
+			const name = key === "contrast" ? "conrast" : key;
+			const range = SENSOR_RANGES[name];
+			const integer = Math.trunc(Number(value)) || 0; // camera.c converts with xsmcToInteger
+			if (range && integer >= range[0] && integer <= range[1]) this.#configuration[name] = integer;
 		}
 	}
 
