@@ -13,18 +13,18 @@ const CRLF2 = Buffer.from("\r\n\r\n");
 
 export class MjpegClient {
 	readonly socket: Socket;
-	/** Every byte received. */
-	raw = Buffer.alloc(0);
 	head: string | undefined;
 	readonly parts: Part[] = [];
 	readonly closed: Promise<void>;
-	#at = 0; // parse position in raw
+	readonly #chunks: Buffer[] = []; // everything received, for raw()
+	#buffer = Buffer.alloc(0); // received and not parsed yet
 	#boundary: string | undefined;
 
 	private constructor(socket: Socket) {
 		this.socket = socket;
 		socket.on("data", (chunk: Buffer) => {
-			this.raw = Buffer.concat([this.raw, chunk]);
+			this.#chunks.push(chunk);
+			this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
 			this.#parse();
 		});
 		socket.on("error", () => {});
@@ -44,40 +44,49 @@ export class MjpegClient {
 		});
 	}
 
+	/** Every byte received so far, as it came. */
+	raw(): Buffer {
+		return Buffer.concat(this.#chunks);
+	}
+
 	close(): Promise<void> {
 		this.socket.destroy();
 		return this.closed;
 	}
 
 	#parse(): void {
+		let at = 0;
 		if (this.head === undefined) {
-			const end = this.raw.indexOf(CRLF2);
+			const end = this.#buffer.indexOf(CRLF2);
 			if (end === -1) return;
-			this.head = this.raw.subarray(0, end + 4).toString("latin1");
+			this.head = this.#buffer.subarray(0, end + 4).toString("latin1");
 			this.#boundary = /boundary=([^\r\n;]+)/i.exec(this.head)?.[1];
-			this.#at = end + 4;
+			at = end + 4;
 		}
-		if (this.#boundary === undefined) return;
-		const line = Buffer.from("--" + this.#boundary + "\r\n");
+		if (this.#boundary !== undefined) at = this.#parseParts(at, Buffer.from("--" + this.#boundary + "\r\n"));
+		this.#buffer = this.#buffer.subarray(at);
+	}
+
+	/** Parses whole parts from `at`: boundary line, headers, blank line, Content-Length bytes, CRLF. Returns where it stopped. */
+	#parseParts(at: number, line: Buffer): number {
+		const bytes = this.#buffer;
 		for (;;) {
-			// a part: boundary line, headers, blank line, Content-Length bytes, CRLF
-			if (this.raw.length < this.#at + line.length) return;
-			if (!this.raw.subarray(this.#at, this.#at + line.length).equals(line))
-				throw new Error("expected a boundary line at byte " + this.#at);
-			const headersEnd = this.raw.indexOf(CRLF2, this.#at + line.length);
-			if (headersEnd === -1) return;
+			if (bytes.length < at + line.length) return at;
+			if (!bytes.subarray(at, at + line.length).equals(line)) throw new Error("expected a boundary line");
+			const headersEnd = bytes.indexOf(CRLF2, at + line.length);
+			if (headersEnd === -1) return at;
 			const headers: { [name: string]: string } = {};
-			for (const header of this.raw.subarray(this.#at + line.length, headersEnd).toString("latin1").split("\r\n")) {
+			for (const header of bytes.subarray(at + line.length, headersEnd).toString("latin1").split("\r\n")) {
 				const colon = header.indexOf(":");
 				headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
 			}
 			const length = Number(headers["content-length"]);
 			const start = headersEnd + 4;
-			if (this.raw.length < start + length + 2) return;
-			if (this.raw.subarray(start + length, start + length + 2).toString("latin1") !== "\r\n")
+			if (bytes.length < start + length + 2) return at;
+			if (bytes.subarray(start + length, start + length + 2).toString("latin1") !== "\r\n")
 				throw new Error("no CRLF after a part's Content-Length bytes");
-			this.parts.push({ headers, jpeg: Buffer.from(this.raw.subarray(start, start + length)) });
-			this.#at = start + length + 2;
+			this.parts.push({ headers, jpeg: Buffer.from(bytes.subarray(start, start + length)) });
+			at = start + length + 2;
 		}
 	}
 }
