@@ -11,6 +11,9 @@ afterEach(async () => {
 	expect(harness.clock.pending, "timers left after close").toBe(0);
 });
 
+// Response bodies are JSON of known shapes; `any` keeps the expectations readable.
+const json = async (response: Response): Promise<any> => response.json();
+
 const post = (path: string, body: unknown) =>
 	fetch(harness.base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
@@ -67,14 +70,14 @@ describe("control", () => {
 		}));
 		const response = await post("/api/cameras/cam/control", { brightness: 1, frameSize: "VGA", denoise: 3 });
 		expect(response.status).toBe(200);
-		const answer = await response.json();
+		const answer = await json(response);
 		expect(answer).toEqual({
 			requestId: expect.any(Number), applied: { brightness: 1 }, pending: { frameSize: "VGA" }, refused: { denoise: "not supported by OV2640" },
 		});
 		const sent = camera.received.find((message) => message.type === "control");
 		expect(sent).toEqual({ type: "control", requestId: answer.requestId, settings: { brightness: 1, frameSize: "VGA", denoise: 3 } });
 		// a second request gets a new id
-		const again = await (await post("/api/cameras/cam/control", { frameRate: 12.5 })).json();
+		const again = await json(await post("/api/cameras/cam/control", { frameRate: 12.5 }));
 		expect(again.requestId).not.toBe(answer.requestId);
 		await camera.close();
 	});
@@ -93,7 +96,7 @@ describe("control", () => {
 		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
 		const response = await post("/api/cameras/cam/control", body);
 		expect(response.status).toBe(400);
-		const error = await response.json();
+		const error = await json(response);
 		expect(error).toMatchObject({ statusCode: 400, code: "XSCAM_ERR_BAD_CONTROL" });
 		expect(error.message).toMatch(/^bad control request: /);
 		expect(camera.received.some((message) => message.type === "control")).toBe(false);
@@ -146,7 +149,7 @@ describe("control", () => {
 
 	it("publishes the rules the page builds its panel from", async () => {
 		harness = await startReceiver();
-		const { controls } = await (await fetch(harness.base + "/api/controls")).json();
+		const { controls } = await json(await fetch(harness.base + "/api/controls"));
 		expect(controls.map((rule: { key: string }) => rule.key)).toEqual(
 			["frameRate", "brightness", "contrast", "saturation", "sharpness", "denoise", "whiteBalance", "frameSize"]);
 		expect(controls.find((rule: { key: string }) => rule.key === "frameSize")).toMatchObject({ applies: "next start", choices: expect.arrayContaining(["QVGA", "VGA", "UXGA"]) });

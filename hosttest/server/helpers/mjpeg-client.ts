@@ -17,7 +17,7 @@ export class MjpegClient {
 	readonly parts: Part[] = [];
 	readonly closed: Promise<void>;
 	readonly #chunks: Buffer[] = []; // everything received, for raw()
-	#buffer = Buffer.alloc(0); // received and not parsed yet
+	#buffer: Buffer = Buffer.alloc(0); // received and not parsed yet
 	#boundary: string | undefined;
 
 	private constructor(socket: Socket) {
