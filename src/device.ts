@@ -9,7 +9,6 @@ import type Instrumentation from "instrumentation";
 import type Net from "net";
 import type Preference from "preference";
 import type Timer from "timer";
-import type { TimerId } from "timer";
 import { Capture } from "./camera/capture";
 import { FRAME_SIZES } from "./camera/frame-sizes";
 import { frameSizeAtStart, storeFrameSize } from "./camera/frame-size-store";
@@ -18,6 +17,8 @@ import { WifiLink } from "./link/wifi-link";
 import type { Settings } from "./settings";
 import { Connection } from "./transport/connection";
 import { FIRMWARE_VERSION } from "./version";
+
+type TimerId = ReturnType<typeof Timer.set>; // an opaque handle: a Timer object on the SDK, a number elsewhere
 
 export interface DeviceIO {
 	Camera: typeof Camera;

@@ -6,8 +6,9 @@
 
 import type WiFi from "embedded:network/interface/wifi";
 import type Timer from "timer";
-import type { TimerId } from "timer";
 import { Backoff } from "../backoff";
+
+type TimerId = ReturnType<typeof Timer.set>; // an opaque handle: a Timer object on the SDK, a number elsewhere
 
 /** What the supervisor is doing: joining, up (has an IP), or waiting before the next attempt. */
 export type LinkState = "joining" | "up" | "waiting";

@@ -7,7 +7,6 @@
 import type TCP from "embedded:io/socket/tcp";
 import type Net from "net";
 import type Timer from "timer";
-import type { TimerId } from "timer";
 import { Backoff } from "../backoff";
 import { MAX_CONTROL_BYTES } from "../protocol/constants";
 import { Decoder } from "../protocol/decoder";
@@ -15,6 +14,8 @@ import { encode } from "../protocol/encoder";
 import type { Control, ControlResult, Hello, ServerMessage, Stats } from "../protocol/types";
 import { isIPv4 } from "./address";
 import { Sender } from "./sender";
+
+type TimerId = ReturnType<typeof Timer.set>; // an opaque handle: a Timer object on the SDK, a number elsewhere
 
 export type ConnectionState = "stopped" | "resolving" | "connecting" | "handshaking" | "streaming" | "waiting";
 
@@ -141,7 +142,7 @@ export class Connection {
 
 	#readable(): void {
 		const data = this.#socket!.read();
-		if (data === undefined) return;
+		if (typeof data !== "object") return; // undefined: nothing buffered (the SDK's typings say number | ArrayBuffer)
 		if (this.#state === "streaming") this.#deadline = this.#now() + this.#silenceLimit;
 		try {
 			this.#decoder.push(new Uint8Array(data));

@@ -1,0 +1,49 @@
+// `npm run flash`: builds the firmware with the Moddable SDK and flashes the ESP32-CAM, passing the
+// Wi-Fi and receiver settings from xscam.local.json (git-ignored; copy xscam.local.example.json) to
+// mcconfig as key=value arguments. The settings are checked first, by the firmware's own rules, so a
+// typo fails in a second instead of after a build and a flash. Arguments after `--` go to mcconfig
+// (e.g. `npm run flash -- -t clean`). Needs the Moddable SDK 8.2.x and ESP-IDF v6.0 (README.md).
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readSettings } from "../src/settings";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const LOCAL = join(root, "xscam.local.json");
+
+function fail(message: string): never {
+	process.stderr.write("flash: " + message + "\n");
+	process.exit(1);
+}
+
+if (!process.env.MODDABLE) fail("MODDABLE is not set: install the Moddable SDK 8.2.x (README.md, \"Flashing a real ESP32-CAM\")");
+if (!process.env.IDF_PATH) fail("IDF_PATH is not set: install ESP-IDF v6.0 and run `source $IDF_PATH/export.sh` in this shell");
+if (!existsSync(LOCAL)) fail("no xscam.local.json: copy xscam.local.example.json and fill in your Wi-Fi and receiver");
+
+let local: { [key: string]: unknown };
+try {
+	local = JSON.parse(readFileSync(LOCAL, "utf8"));
+}
+catch (error) {
+	fail("xscam.local.json is not valid JSON: " + (error as Error).message);
+}
+// mcconfig hands every key=value to the firmware as a string; check them as the firmware will.
+const args = Object.entries(local).map(([key, value]) => key + "=" + String(value));
+const asStrings = Object.fromEntries(Object.entries(local).map(([key, value]) => [key, String(value)]));
+try {
+	readSettings({ board: "esp32cam", key: "", ...asStrings });
+}
+catch (error) {
+	fail("xscam.local.json: " + (error as Error).message.replace(/^config: /, ""));
+}
+
+// mcconfig compiles TypeScript with whatever `tsc` is first on PATH and asks for ES2025 (TypeScript 6+):
+// put the project's pinned TypeScript first.
+const env = { ...process.env, PATH: join(root, "node_modules", ".bin") + delimiter + process.env.PATH };
+const mcconfig = ["-d", "-m", "-p", "esp32", ...args, ...process.argv.slice(2)];
+process.stdout.write("flash: mcconfig " + mcconfig.map((arg) => arg.startsWith("password=") ? "password=…" : arg).join(" ") + "\n");
+const result = spawnSync("mcconfig", mcconfig, { cwd: root, env, stdio: "inherit" });
+if (result.error) fail("cannot run mcconfig (" + result.error.message + "): is $MODDABLE/build/bin/<platform>/release on PATH?");
+process.exit(result.status ?? 1);
