@@ -1,0 +1,74 @@
+// The setup most XS-tier tests share: the unchanged firmware in XS with a config that joins the one
+// access point and streams to a receiver, and a sensor of marked JPEGs (hosttest/host/marked-jpeg.ts)
+// whose bytes the test can check. The sensor's rate and the firmware's frameRate cap are equal, so each
+// crank of FRAME_INTERVAL ms captures exactly one frame and, once streaming, sends it whole.
+
+import { markedJpeg } from "../host/marked-jpeg";
+import type { RadioOptions } from "../host/radio";
+import { XsDevice } from "./xs-device";
+import type { XsNetwork } from "./xs-network";
+
+export const WIFI = { ssid: "home", password: "correct horse" };
+/** Where the in-process receiver listens on the board's network. */
+export const RECEIVER = { address: "192.168.4.1", port: 8700 };
+export const FRAME_RATE = 20;
+/** One frame per crank. */
+export const FRAME_INTERVAL = 1000 / FRAME_RATE;
+
+export interface RigOptions {
+	network: XsNetwork;
+	/** Each JPEG is padded to at least this many bytes. */
+	frameBytes?: number;
+	/** The sensor's frames are remembered for checks (true), or not (a long run). */
+	remember?: boolean;
+	frameSize?: string;
+	/** Manifest config on top of the rig's. */
+	manifest?: { [key: string]: unknown };
+	/** mcconfig key=value arguments; the rig gives the receiver's port this way, as a string. */
+	commandLine?: { [key: string]: string };
+	radio?: RadioOptions;
+	entry?: string;
+}
+
+export interface Rig {
+	device: XsDevice;
+	/** The JPEG of each frame number the sensor made (when remembered). */
+	captured: Map<number, Uint8Array>;
+}
+
+export async function bootRig(options: RigOptions): Promise<Rig> {
+	const captured = new Map<number, Uint8Array>();
+	const device = await XsDevice.boot({
+		config: {
+			manifest: {
+				...WIFI, server: RECEIVER.address, id: "cam-1", frameSize: options.frameSize ?? "QVGA", frameRate: FRAME_RATE,
+				board: "esp32cam", ...options.manifest,
+			},
+			commandLine: { port: String(RECEIVER.port), ...options.commandLine },
+		},
+		accessPoints: [WIFI],
+		radio: options.radio,
+		sensor: {
+			fps: FRAME_RATE,
+			capture: (width, height, frameNumber) => {
+				const jpeg = markedJpeg(frameNumber, width, height, options.frameBytes);
+				if (options.remember !== false) captured.set(frameNumber, jpeg);
+				return jpeg;
+			},
+		},
+		network: options.network,
+		entry: options.entry,
+		onTrace: process.env.XS_TRACE ? (text) => process.stderr.write(text) : undefined,
+	});
+	return { device, captured };
+}
+
+/** Cranks until `done()` or `limit` cranks; returns how many ran. */
+export async function crankUntil(device: XsDevice, done: () => boolean, limit: number): Promise<number> {
+	let count = 0;
+	while (!done() && count < limit) {
+		await device.advance(FRAME_INTERVAL);
+		count++;
+	}
+	return count;
+}

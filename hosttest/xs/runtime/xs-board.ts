@@ -1,0 +1,118 @@
+// The simulated board inside the XS engine: hosttest/host/board.ts's Board, on which the very same host
+// modules (camera.ts, tcp.ts, wifi.ts, …) run in XS as they run on Node. What is simulated in JS stays
+// here (the radio, the preferences, the virtual clock); what needs Node (the sensor's JPEGs, the other
+// end of each TCP connection, the trace console) crosses the bridge with issueCommand, synchronously.
+//
+// The wire acknowledges each write at once (the bytes are in Node before write() returns), so a frame
+// is written whole within the crank that captured it. Frame bytes are never copied by JS here: hold()
+// copies natively (ArrayBuffer.prototype.slice is a memcpy XS does not meter by size), detach() is a
+// native transfer(0), and the bytes a board must compare cross to Node as they are.
+
+import { installBoard, newCameraCounts, type Board, type Network, type Wire, type WireEvents } from "../../host/board";
+import { Radio } from "../../host/radio";
+import type { BridgeRequest, Crank, XsBoardOptions, XsReport } from "../bridge-types";
+import { VirtualClock } from "./virtual-clock";
+
+/** The start compartment's side of issueCommand (runtime/boot.ts). */
+export interface Bridge {
+	/** Sends `request`, then each payload as it is; returns Node's reply. */
+	call(request: BridgeRequest, payloads?: ArrayBuffer[]): ArrayBuffer;
+	/** UTF-8 bytes to a string (TextDecoder, which the firmware's compartment does not have). */
+	decode(bytes: Uint8Array): string;
+}
+
+export interface BoardControl {
+	/** Delivers a crank from Node: its wire events, then the clock's step. Returns the crank's orders. */
+	crank(command: ArrayBuffer): Crank;
+	report(running: boolean): XsReport;
+}
+
+type Transferable = ArrayBuffer & { transfer(length?: number): ArrayBuffer };
+
+export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardControl {
+	const clock = new VirtualClock(options.epoch);
+	// The device's clock is the board's: Date is shared by every compartment of the engine.
+	Date.now = () => clock.now();
+	const radio = new Radio(clock, options.radio);
+	for (const accessPoint of options.accessPoints) radio.addAccessPoint(accessPoint);
+	const wires = new Map<number, WireEvents>();
+	let wireCount = 0;
+
+	const network: Network = {
+		connect(address, port, events) {
+			const id = ++wireCount;
+			wires.set(id, events);
+			let receiving = true;
+			bridge.call({ op: "connect", wire: id, address, port });
+			const wire: Wire = {
+				write(bytes) {
+					// The whole buffer crosses; Node takes the view's range (a view is never copied here).
+					bridge.call({ op: "write", wire: id, payloads: 1, offset: bytes.byteOffset, length: bytes.byteLength }, [bytes.buffer as ArrayBuffer]);
+					events.onSent(bytes.byteLength);
+				},
+				setReceiving(on) {
+					if (on === receiving || !wires.has(id)) return;
+					receiving = on;
+					bridge.call({ op: "receiving", wire: id, receiving: on });
+				},
+				close() {
+					if (!wires.delete(id)) return;
+					bridge.call({ op: "close", wire: id });
+				},
+			};
+			return wire;
+		},
+		resolve(host, callback) {
+			const address = bridge.decode(new Uint8Array(bridge.call({ op: "resolve", host })));
+			clock.defer(() => callback(address || undefined));
+		},
+	};
+
+	const board: Board = {
+		now: () => clock.now(),
+		setTimer: (callback, ms) => clock.setTimer(callback, ms),
+		clearTimer: (handle) => clock.clearTimer(handle),
+		defer: (callback) => clock.defer(callback),
+		trace: (text) => void bridge.call({ op: "trace", text }),
+		config: options.config,
+		radio,
+		network,
+		sensor: {
+			model: options.sensor.model,
+			fps: () => options.sensor.fps,
+			capture: (width, height, frame, time) => new Uint8Array(bridge.call({ op: "capture", width, height, frame, time })),
+		},
+		frames: {
+			hold: (bytes) => (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+			unchanged: (buffer, bytes) => new Uint8Array(bridge.call(
+				{ op: "same", payloads: 2, offset: bytes.byteOffset, length: bytes.byteLength }, [buffer, bytes.buffer as ArrayBuffer],
+			))[0] === 1,
+			detach: (buffer) => void (buffer as Transferable).transfer(0),
+		},
+		cameraCounts: newCameraCounts(),
+		preferences: new Map(),
+		freeMemory: () => options.freeMemory,
+	};
+	installBoard(board);
+
+	return {
+		crank(command) {
+			const jsonLength = new DataView(command).getUint32(0);
+			const crank = JSON.parse(bridge.decode(new Uint8Array(command, 4, jsonLength))) as Crank;
+			const data = 4 + jsonLength;
+			for (const event of crank.events) {
+				const events = wires.get(event.wire);
+				if (!events) continue; // closed by the firmware meanwhile
+				if (event.type === "connected") events.onConnected();
+				else if (event.type === "data") events.onData(new Uint8Array(command, data + event.offset, event.length));
+				else {
+					wires.delete(event.wire);
+					events.onClosed(event.error);
+				}
+			}
+			clock.advance(crank.advance);
+			return crank;
+		},
+		report: (running) => ({ now: clock.now(), running, cameraCounts: board.cameraCounts, timers: clock.pending }),
+	};
+}
