@@ -78,13 +78,8 @@ export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv
 	catch (error) {
 		fail(error, EXIT_USAGE);
 	}
-	try {
-		await receiver.start();
-	}
-	catch (error) {
-		if (!isXscamError(error)) receiver.log.fatal({ err: error }, "the receiver failed to start"); // a bug: keep its stack
-		fail(error, EXIT_FAILURE);
-	}
+	// The signal handlers come first: a Ctrl-C while the ports are being bound still closes cleanly.
+	let starting: Promise<unknown> = Promise.resolve();
 	let stopping = false;
 	const stop = (signal: NodeJS.Signals) => {
 		if (stopping) {
@@ -93,8 +88,15 @@ export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv
 		}
 		stopping = true;
 		receiver.log.info("received " + signal + ", closing");
-		receiver.close().then(() => process.exit(0), (error) => fail(error, EXIT_FAILURE));
+		starting.catch(() => {}).then(() => receiver.close()).then(() => process.exit(0), (error) => fail(error, EXIT_FAILURE));
 	};
 	process.on("SIGINT", stop);
 	process.on("SIGTERM", stop);
+	try {
+		await (starting = receiver.start());
+	}
+	catch (error) {
+		if (!isXscamError(error)) receiver.log.fatal({ err: error }, "the receiver failed to start"); // a bug: keep its stack
+		fail(error, EXIT_FAILURE);
+	}
 }

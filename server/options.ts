@@ -34,7 +34,7 @@ function showDuration(ms: number): string {
 
 function showBytes(bytes: number): string {
 	if (bytes === 0) return "0 (off)";
-	for (const unit of ["GiB", "MiB", "KiB"]) if (bytes % BYTE_UNITS[unit.toLowerCase()] === 0) return bytes / BYTE_UNITS[unit.toLowerCase()] + unit;
+	for (const unit of ["TiB", "GiB", "MiB", "KiB"]) if (bytes % BYTE_UNITS[unit.toLowerCase()] === 0) return bytes / BYTE_UNITS[unit.toLowerCase()] + unit;
 	return String(bytes);
 }
 
@@ -163,7 +163,7 @@ export const OPTION_SPECS = {
 	recordingDir: spec("--recording-dir <path>", "XSCAM_RECORDING_DIR", path, "recordings", "directory of the recordings, one folder per camera"),
 	segmentMs: spec("--segment-length <duration>", "XSCAM_SEGMENT_LENGTH", duration(SECOND, DAY), 10 * 60 * SECOND, "start a new segment file this often"),
 	retentionMaxAgeMs: spec("--retention-age <duration>", "XSCAM_RETENTION_AGE", duration(60 * SECOND, 100 * 365 * DAY, true), 7 * DAY, "delete recorded footage older than this"),
-	retentionMaxBytes: spec("--retention-size <size>", "XSCAM_RETENTION_SIZE", bytes(MiB, 2 ** 53, true), 10 * 1024 * MiB, "delete the oldest segments while all recordings take more than this"),
+	retentionMaxBytes: spec("--retention-size <size>", "XSCAM_RETENTION_SIZE", bytes(MiB, 2 ** 50, true), 10 * 1024 * MiB, "delete the oldest segments while all recordings take more than this"),
 	logLevel: spec("--log-level <level>", "XSCAM_LOG_LEVEL", logLevel, "info", "fatal, error, warn, info, debug, trace or silent"),
 };
 

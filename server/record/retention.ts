@@ -40,7 +40,7 @@ export class Retention {
 	readonly #log: Logger;
 	readonly #segments: Segment[] = []; // by start time, oldest first
 	#totalBytes = 0;
-	#pruning: Promise<void> | undefined;
+	#pruning: Promise<void> = Promise.resolve(); // the last pass queued; #prune never rejects
 	/** Segments deleted since start. */
 	deleted = 0;
 
@@ -87,11 +87,12 @@ export class Retention {
 		return oldest !== undefined && (this.#tooOld(oldest, now) || this.#tooBig());
 	}
 
-	/** Deletes what the limits say must go, except the segments in `open`. One pass at a time. */
+	/**
+	 * Deletes what the limits say must go, except the segments in `open`. Passes run one after the other
+	 * (a pass that finds nothing due ends at once), so a later call is never lost behind a running one.
+	 */
 	enforce(now: number, open: ReadonlySet<string>): Promise<void> {
-		this.#pruning ??= this.#prune(now, open).finally(() => {
-			this.#pruning = undefined;
-		});
+		this.#pruning = this.#pruning.then(() => this.#prune(now, open));
 		return this.#pruning;
 	}
 

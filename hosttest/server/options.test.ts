@@ -1,0 +1,66 @@
+// Options: one table gives defaults, validation, flags and environment variables; a bad value is one
+// coded line naming the option as the user gave it.
+import { describe, expect, it } from "vitest";
+import { optionsFrom } from "../../server/cli";
+import { OPTION_SPECS, resolveOptions } from "../../server/options";
+
+const argv = (...flags: string[]) => ["node", "xscam-server", ...flags];
+
+describe("resolveOptions", () => {
+	it("fills in the defaults", () => {
+		expect(resolveOptions({})).toMatchObject({
+			ingestPort: 8700, httpPort: 8080, host: "0.0.0.0", maxMessageBytes: 1024 * 1024, pingIntervalMs: 5000, helloTimeoutMs: 10_000,
+			viewerStallMs: 20_000, controlTimeoutMs: 5000, maxCameras: 64, record: false, recordCameras: [], recordingDir: "recordings",
+			segmentMs: 600_000, retentionMaxAgeMs: 7 * 86_400_000, retentionMaxBytes: 10 * 1024 ** 3, logLevel: "info",
+		});
+	});
+
+	it.each([
+		[{ ingestPort: 65536 }, "ingestPort must be an integer from 0 to 65535, got 65536"],
+		[{ httpPort: -1 }, "httpPort must be an integer from 0 to 65535, got -1"],
+		[{ pingIntervalMs: 50 }, "pingIntervalMs must be a duration from 100ms to 1h, got 50"],
+		[{ maxMessageBytes: 100 }, "maxMessageBytes must be a size from 4KiB to 64MiB, got 100"],
+		[{ retentionMaxBytes: 5 }, "retentionMaxBytes must be a size from 1MiB to 1024TiB, or 0 for no limit, got 5"],
+		[{ recordCameras: ["ok", "not ok"] }, "recordCameras must be camera ids (1 to 32 characters of A-Z a-z 0-9 _ . -), comma-separated, got [\"ok\",\"not ok\"]"],
+		[{ logLevel: "loud" }, "logLevel must be one of fatal, error, warn, info, debug, trace, silent, got \"loud\""],
+		[{ record: "yes" }, "record must be true or false, got \"yes\""],
+	])("refuses %j", (options, message) => {
+		expect(() => resolveOptions(options as never)).toThrow(expect.objectContaining({ code: "XSCAM_ERR_OPTION", message: "invalid option " + message.replace(" must", ": must") }));
+	});
+
+	it("allows 0 for the retention limits: no limit", () => {
+		expect(resolveOptions({ retentionMaxAgeMs: 0, retentionMaxBytes: 0 })).toMatchObject({ retentionMaxAgeMs: 0, retentionMaxBytes: 0 });
+	});
+});
+
+describe("the command line", () => {
+	it("takes durations and sizes with units", () => {
+		expect(optionsFrom(argv("--ping-interval", "2.5s", "--hello-timeout", "500ms", "--segment-length", "15m",
+			"--retention-age", "30d", "--retention-size", "20GiB", "--max-message-bytes", "512KiB", "--viewer-stall-timeout", "30"), {})).toEqual({
+			pingIntervalMs: 2500, helloTimeoutMs: 500, segmentMs: 900_000, retentionMaxAgeMs: 30 * 86_400_000,
+			retentionMaxBytes: 20 * 1024 ** 3, maxMessageBytes: 512 * 1024, viewerStallMs: 30_000,
+		});
+	});
+
+	it("reads XSCAM_* variables, and a flag wins over its variable", () => {
+		const env = { XSCAM_HTTP_PORT: "9000", XSCAM_INGEST_PORT: "9001", XSCAM_RECORD: "on", XSCAM_RECORD_CAMERAS: "porch, garage", XSCAM_LOG_LEVEL: "DEBUG" };
+		expect(optionsFrom(argv("--http-port", "9100"), env)).toEqual({
+			httpPort: 9100, ingestPort: 9001, record: true, recordCameras: ["porch", "garage"], logLevel: "debug",
+		});
+		expect(optionsFrom(argv(), { XSCAM_RECORD: "0" })).toEqual({ record: false });
+		expect(optionsFrom(argv("--record"), {})).toEqual({ record: true });
+	});
+
+	it("names the flag, or the variable, that holds a bad value", () => {
+		expect(() => optionsFrom(argv("--http-port", "eighty"), {})).toThrow("invalid option --http-port: must be an integer from 0 to 65535, got \"eighty\"");
+		expect(() => optionsFrom(argv(), { XSCAM_PING_INTERVAL: "5 parsecs" })).toThrow("invalid option XSCAM_PING_INTERVAL: must be a duration");
+		expect(() => optionsFrom(argv(), { XSCAM_RECORD: "maybe" })).toThrow("invalid option XSCAM_RECORD: must be true or false, got \"maybe\"");
+	});
+
+	it("has a flag and a variable for every option", () => {
+		for (const spec of Object.values(OPTION_SPECS)) {
+			expect(spec.flag).toMatch(/^--[a-z-]+( <[a-z]+>)?$/);
+			expect(spec.env).toMatch(/^XSCAM_[A-Z_]+$/);
+		}
+	});
+});
