@@ -65,7 +65,7 @@ export class Device {
 			onChanged: (state, reason, retryIn) => {
 				if (state === "resolving" && !reason) log("connecting to " + target);
 				else if (state === "streaming") log("streaming to " + target);
-				else if (state === "waiting") log("lost " + target + ": " + reason + "; retry in " + seconds(retryIn!));
+				else if (state === "waiting") log(target + ": " + reason + "; retry in " + seconds(retryIn!));
 			},
 		});
 		this.link = new WifiLink({

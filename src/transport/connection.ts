@@ -119,7 +119,7 @@ export class Connection {
 					if (this === connection.#socket) connection.#readable();
 				},
 				onError() {
-					if (this === connection.#socket) connection.#fail("connection lost");
+					if (this === connection.#socket) connection.#fail(connection.#state === "connecting" ? "cannot connect" : "connection lost");
 				},
 			});
 		}

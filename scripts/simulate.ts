@@ -1,0 +1,109 @@
+// `npm start`: the receiver and simulated cameras on this machine, no board and no Moddable SDK needed.
+// Each simulated camera is the unchanged firmware of src/ on the Node host (hosttest/host/), in its own
+// thread, streaming a moving test pattern over real TCP. With --server the cameras stream to a receiver
+// elsewhere instead (one machine can load-test another). Ctrl-C stops everything and releases the ports.
+
+import { Command, InvalidArgumentError, Option } from "commander";
+import pino from "pino";
+import { FRAME_SIZES, frameSizeNames } from "../src/camera/frame-sizes.ts";
+import { SimulatedCamera } from "../hosttest/host/simulated-camera.ts";
+import { isXscamError } from "../server/errors.ts";
+import { createReceiver, type Receiver } from "../server/receiver.ts";
+
+function integer(min: number, max: number) {
+	return (text: string) => {
+		const value = Number(text);
+		if (!/^[0-9]+$/.test(text) || value < min || value > max) throw new InvalidArgumentError("must be an integer " + min + " to " + max + ".");
+		return value;
+	};
+}
+
+function frameRate(text: string): number {
+	const value = Number(text);
+	if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value < 0.1 || value > 60) throw new InvalidArgumentError("must be 0.1 to 60 frames per second.");
+	return value;
+}
+
+function frameSize(text: string): string {
+	if (!(text.toUpperCase() in FRAME_SIZES)) throw new InvalidArgumentError("must be one of " + frameSizeNames() + ".");
+	return text.toUpperCase();
+}
+
+function server(text: string): { host: string; port: number } {
+	const match = /^([A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(text);
+	if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) throw new InvalidArgumentError("must be host:port, e.g. 192.168.1.10:8700.");
+	return { host: match[1], port: Number(match[2]) };
+}
+
+const program = new Command("npm start --")
+	.description("Runs the xscam receiver with simulated cameras: the real firmware on a simulated board, no hardware needed.")
+	.addOption(new Option("--cameras <count>", "how many simulated cameras").default(1).argParser(integer(1, 500)))
+	.addOption(new Option("--frame-size <name>", "frame size of each camera (" + frameSizeNames() + ")").default("VGA").argParser(frameSize))
+	.addOption(new Option("--fps <rate>", "frame-rate cap of each camera").default(10).argParser(frameRate))
+	.addOption(new Option("--server <host:port>", "stream to this receiver instead of starting one").argParser(server))
+	.addOption(new Option("--http-port <port>", "the web page's port").default(8080).argParser(integer(0, 65535)))
+	.addOption(new Option("--ingest-port <port>", "the cameras' port").default(8700).argParser(integer(0, 65535)))
+	.showSuggestionAfterError();
+program.parse();
+const options = program.opts<{
+	cameras: number; frameSize: string; fps: number; server?: { host: string; port: number }; httpPort: number; ingestPort: number;
+}>();
+
+function say(line: string): void {
+	process.stdout.write(line + "\n");
+}
+
+/** The receiver's structured log, as one short line per event for a person watching a terminal. */
+const receiverLog = pino({ level: "info", base: undefined }, {
+	write(line: string) {
+		const { level, msg, camera } = JSON.parse(line) as { level: number; msg: string; camera?: string };
+		const text = "receiver: " + (camera && !msg.includes(camera) ? camera + ": " : "") + msg;
+		(level >= 50 ? process.stderr : process.stdout).write(text + "\n");
+	},
+});
+
+let receiver: Receiver | undefined;
+const cameras: SimulatedCamera[] = [];
+let stopping = false;
+
+async function stop(code: number): Promise<never> {
+	stopping = true;
+	await Promise.all(cameras.map((camera) => camera.stop()));
+	await receiver?.close();
+	process.exit(code);
+}
+
+process.on("SIGINT", () => {
+	if (stopping) process.exit(130); // a second Ctrl-C: do not wait
+	say("\nstopping…");
+	void stop(0);
+});
+process.on("SIGTERM", () => void stop(0));
+
+let target = options.server;
+let liveView: string | undefined;
+if (!target) {
+	say("starting the receiver…");
+	receiver = createReceiver({ ingestPort: options.ingestPort, httpPort: options.httpPort, logger: receiverLog });
+	try {
+		const { ingestPort, httpPort } = await receiver.start();
+		target = { host: "127.0.0.1", port: ingestPort };
+		liveView = "http://localhost:" + httpPort + "/";
+	}
+	catch (error) {
+		process.stderr.write("npm start: " + (isXscamError(error) ? error.message : String(error)) +
+			(isXscamError(error) && error.code === "XSCAM_ERR_PORT_IN_USE" ? " (is xscam already running? choose another with --http-port or --ingest-port)" : "") + "\n");
+		await stop(1);
+	}
+}
+
+say("starting " + options.cameras + " simulated camera" + (options.cameras > 1 ? "s" : "") + " (" + options.frameSize + ", at most " +
+	options.fps + " fps) streaming to " + target!.host + ":" + target!.port + "…");
+for (let n = 1; n <= options.cameras; n++) {
+	const id = "sim-" + n;
+	cameras.push(new SimulatedCamera({
+		id, server: target!.host, port: target!.port, frameSize: options.frameSize, frameRate: options.fps,
+		onTrace: (line) => say(id + ": " + line.replace(/^xscam: /, "")),
+	}));
+}
+if (liveView) say("\nlive view: " + liveView + "   (Ctrl-C stops)\n");
