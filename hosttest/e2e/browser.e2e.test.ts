@@ -1,0 +1,96 @@
+// Headless Chromium, a client nobody here wrote, opens the web page: every camera live, frames that
+// change, stats that fill in, and a control that reaches the camera and shows its answer.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Receiver } from "../../server/receiver";
+import { feed, OUTPUT_DIR, startE2eReceiver } from "./feed";
+import type { Feed } from "./feed";
+
+const CHROMIUM = process.env.XSCAM_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+	"--disable-component-update", "--disable-sync"];
+
+let receiver: Receiver;
+let base: string;
+let cameras: Feed[] = [];
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+	const started = await startE2eReceiver();
+	({ receiver, base } = started);
+	cameras = [
+		await feed(started.ingestPort, "porch", { width: 640, height: 480, fps: 8 }),
+		await feed(started.ingestPort, "garage", { width: 320, height: 240, fps: 10 }),
+	];
+	cameras[0].camera.answerControls((settings) => {
+		const { frameSize, ...now } = settings;
+		return { applied: now, pending: frameSize === undefined ? {} : { frameSize } };
+	});
+	browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+	page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	// "load" may never come: an MJPEG image never finishes loading
+	await page.goto(base + "/", { waitUntil: "domcontentloaded" });
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await Promise.all(cameras.map((camera) => camera.stop()));
+	await receiver?.close();
+});
+
+const picture = (id: string) => page.locator('article[data-camera="' + id + '"] img.picture');
+
+/** The image's decoded size; DOM types are not in this project's Node configuration. */
+const naturalSize = (id: string) =>
+	picture(id).evaluate((image) => [(image as unknown as { naturalWidth: number }).naturalWidth, (image as unknown as { naturalHeight: number }).naturalHeight]);
+
+describe("the live page in Chromium", () => {
+	it("shows every camera live, from its MJPEG stream", async () => {
+		for (const [id, width, height] of [["porch", 640, 480], ["garage", 320, 240]] as const) {
+			await page.waitForFunction("(document.querySelector('article[data-camera=\"" + id + "\"] img.picture')?.naturalWidth ?? 0) > 0");
+			expect(await naturalSize(id)).toEqual([width, height]);
+			expect(await picture(id).getAttribute("src")).toBe("/cameras/" + id + "/stream.mjpeg");
+		}
+		await expect.poll(() => receiver.status("porch")!.viewers).toBe(1);
+	});
+
+	it("shows frames that change: two screenshots of the image differ", async () => {
+		const first = await picture("porch").screenshot();
+		await page.waitForTimeout(600); // the box moves across in 2 s, and the caption's clock changes
+		const second = await picture("porch").screenshot();
+		expect(first.equals(second)).toBe(false);
+	});
+
+	it("fills in the camera's stats from the JSON status", async () => {
+		const stats = page.locator('article[data-camera="porch"] .stats');
+		await expect.poll(() => stats.innerText()).toContain("640×480");
+		await expect.poll(() => stats.innerText()).toMatch(/Wi-Fi signal\s+-58 dBm/);
+		await expect.poll(async () => Number(/frame rate\s+([\d.]+) fps/.exec(await stats.innerText())?.[1] ?? 0)).toBeGreaterThan(4);
+		await expect.poll(() => page.locator('article[data-camera="porch"] .badge').innerText()).toBe("online");
+	});
+
+	it("sends a control to the camera through the protocol and shows the answer", async () => {
+		const card = page.locator('article[data-camera="porch"]');
+		await card.locator("summary").click();
+		await card.locator("#porch-brightness").fill("1");
+		await card.locator("#porch-frameSize").selectOption("VGA");
+		await card.locator("button[type=submit]").click();
+		const answer = card.locator(".answer");
+		await expect.poll(() => answer.innerText()).toContain("applied: brightness = 1");
+		expect(await answer.innerText()).toContain("at next start: frameSize = VGA");
+		const control = cameras[0].camera.received.find((message) => message.type === "control");
+		expect(control).toMatchObject({ settings: { brightness: 1, frameSize: "VGA" } });
+	});
+
+	it("saves a screenshot of the live page for the docs", async () => {
+		await page.locator('article[data-camera="porch"] summary').click(); // fold the panel again: the pictures are the point
+		await page.waitForTimeout(300);
+		const path = join(OUTPUT_DIR, "live-view.png");
+		writeFileSync(path, await page.screenshot({ fullPage: true }));
+		expect(path).toMatch(/live-view\.png$/);
+	});
+});

@@ -1,0 +1,55 @@
+// The e2e tests' receiver and cameras: a real receiver on loopback (real clock), and protocol clients
+// that stream the moving test pattern in real time, as a camera does.
+
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
+import { createReceiver } from "../../server/receiver";
+import type { Receiver } from "../../server/receiver";
+import type { ReceiverOptions } from "../../server/options";
+import { renderTestPattern } from "../host/test-pattern";
+import { FakeCamera } from "../server/helpers/fake-camera";
+
+/** Where the e2e runs leave screenshots and files (git ignores it). */
+export const OUTPUT_DIR = fileURLToPath(new URL("./output/", import.meta.url));
+mkdirSync(OUTPUT_DIR, { recursive: true });
+
+export async function startE2eReceiver(options: ReceiverOptions = {}): Promise<{ receiver: Receiver; ingestPort: number; base: string }> {
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), ...options });
+	const { ingestPort, httpPort } = await receiver.start();
+	return { receiver, ingestPort, base: "http://127.0.0.1:" + httpPort };
+}
+
+export interface Feed {
+	camera: FakeCamera;
+	frames: number;
+	stop(): Promise<void>;
+}
+
+/** A camera that streams the test pattern at `fps` until stopped. */
+export async function feed(port: number, id: string, options: { width?: number; height?: number; fps?: number } = {}): Promise<Feed> {
+	const { width = 320, height = 240, fps = 10 } = options;
+	const { camera } = await FakeCamera.online(port, id, { width, height });
+	const started = Date.now();
+	const state: Feed = {
+		camera, frames: 0,
+		async stop() {
+			clearInterval(timer);
+			clearInterval(statsTimer);
+			await camera.close();
+		},
+	};
+	// every 2 s, as the firmware does: plausible numbers for the page to show
+	const statsTimer = setInterval(() => camera.stats({
+		uptime: Math.round((Date.now() - started) / 1000), captured: state.frames, sent: state.frames, dropped: 0, reconnects: 0,
+		fps, rssi: -58, freeHeap: 2_900_000,
+	}), 2000);
+	const send = () => {
+		const captureTime = Date.now();
+		camera.frame(renderTestPattern({ width, height, cameraId: id, frameNumber: state.frames, captureTime, quality: 75 }), { captureTime, width, height });
+		state.frames++;
+	};
+	const timer = setInterval(send, 1000 / fps);
+	send();
+	return state;
+}
