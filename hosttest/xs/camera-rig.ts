@@ -63,12 +63,22 @@ export async function bootRig(options: RigOptions): Promise<Rig> {
 	return { device, captured };
 }
 
-/** Cranks until `done()` or `limit` cranks; returns how many ran. */
-export async function crankUntil(device: XsDevice, done: () => boolean, limit: number): Promise<number> {
+/**
+ * Cranks until `done()` or `limit` cranks; returns how many ran. With real sockets at the other end,
+ * `realMs` of real time between cranks keeps the virtual clock from outrunning them (its timeouts would
+ * fire before a loaded machine's loopback answers).
+ */
+export async function crankUntil(device: XsDevice, done: () => boolean, limit: number, realMs = 0): Promise<number> {
 	let count = 0;
 	while (!done() && count < limit) {
 		await device.advance(FRAME_INTERVAL);
 		count++;
+		if (realMs) await new Promise((resolve) => setTimeout(resolve, realMs));
 	}
 	return count;
+}
+
+/** Whether two byte arrays are equal (vitest's toEqual walks big arrays element by element, slowly). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+	return a !== undefined && b !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
