@@ -13,7 +13,6 @@ import type { Core, Part } from "./core";
 import { xscamError } from "./errors";
 import { registerHttp } from "./http/app";
 import type { ViewerInfo } from "./http/fan-out";
-import { cameraStatus } from "./http/status";
 import type { CameraStatus } from "./http/status";
 import { registerIngest } from "./ingest/listener";
 import { counter, createRegistry, gauge } from "./metrics";
@@ -82,9 +81,9 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 		},
 		status(cameraId) {
 			const camera = cameras.get(cameraId);
-			return camera && cameraStatus(camera, clock.now(), http.viewers(cameraId).length);
+			return camera && http.status(camera);
 		},
-		list: () => cameras.list().map((camera) => cameraStatus(camera, clock.now(), http.viewers(camera.id).length)),
+		list: () => cameras.list().map(http.status),
 		viewers: (cameraId) => http.viewers(cameraId),
 	};
 	return receiver;

@@ -5,8 +5,7 @@ import type { Camera } from "../cameras";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
 import { CONTROL_RULES, controlSettings } from "./control-body";
-import type { FanOut } from "./fan-out";
-import { cameraStatus } from "./status";
+import type { CameraStatus } from "./status";
 
 export type IdParams = { Params: { id: string } };
 
@@ -17,9 +16,7 @@ export function cameraOf(core: Core, id: string): Camera {
 	return camera;
 }
 
-export function apiRoutes(core: Core, fanOut: FanOut) {
-	const status = (camera: Camera) => cameraStatus(camera, core.clock.now(), fanOut.count(camera.id));
-
+export function apiRoutes(core: Core, status: (camera: Camera) => CameraStatus) {
 	return async (app: FastifyInstance) => {
 		app.get("/api/cameras", async () => ({ cameras: core.cameras.list().map(status) }));
 

@@ -5,6 +5,7 @@ import { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { LogController } from "fastify";
 import type { FastifyError } from "fastify";
+import type { Camera } from "../cameras";
 import type { Core, Part } from "../core";
 import { isXscamError, listenError } from "../errors";
 import { counter, gauge } from "../metrics";
@@ -13,11 +14,15 @@ import { FanOut } from "./fan-out";
 import type { ViewerInfo } from "./fan-out";
 import { mediaRoutes } from "./media-routes";
 import { pageRoutes } from "./page-routes";
+import { cameraStatus } from "./status";
+import type { CameraStatus } from "./status";
 
 export interface HttpPart extends Part {
 	/** The bound port (after start). */
 	readonly port: number;
 	viewers(cameraId: string): ViewerInfo[];
+	/** A camera's status, as GET /api/cameras/:id answers it. */
+	status(camera: Camera): CameraStatus;
 }
 
 /** Control requests carry a few settings; nothing else takes a body. */
@@ -26,12 +31,14 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 export function registerHttp(core: Core): HttpPart {
 	const { options, registry, cameras } = core;
 	const app = Fastify({
-		loggerInstance: core.log.child({ part: "http" }),
+		// fastify's own lines (listening, closing) repeat the receiver's; its warnings and errors still show
+		loggerInstance: core.log.child({ part: "http" }, { level: core.log.levelVal > 40 ? core.log.level : "warn" }),
 		logController: new LogController({ disableRequestLogging: true }), // the page polls status: a line per request is noise
 		bodyLimit: BODY_LIMIT_BYTES,
 		forceCloseConnections: true, // close() must not wait for keep-alive sockets
 	});
 	const fanOut = new FanOut(core);
+	const status = (camera: Camera) => cameraStatus(camera, core.clock.now(), fanOut.count(camera.id));
 	const unsubscribe = cameras.onFrame((camera, frame) => fanOut.publish(camera, frame));
 
 	// Expected failures (4xx, a camera that does not answer) are answered with their code and no log
@@ -43,7 +50,7 @@ export function registerHttp(core: Core): HttpPart {
 	});
 
 	app.register(pageRoutes);
-	app.register(apiRoutes(core, fanOut));
+	app.register(apiRoutes(core, status));
 	app.register(mediaRoutes(core, fanOut));
 	app.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
@@ -60,6 +67,7 @@ export function registerHttp(core: Core): HttpPart {
 			return (app.server.address() as AddressInfo | null)?.port ?? 0;
 		},
 		viewers: (cameraId) => fanOut.viewers(cameraId),
+		status,
 		async start() {
 			try {
 				await app.listen({ port: options.httpPort, host: options.host });

@@ -95,6 +95,8 @@ class CameraRecorder {
 		this.#segment = { writer, record };
 		this.#retention.add(record);
 		this.#retention.grow(record, writer.bytes);
+		if (this.#camera.recording.state === "failed")
+			this.#core.log.info({ camera: this.#camera.id, path: writer.path }, "recording resumed for camera " + this.#camera.id);
 		this.#camera.recording = { state: "recording", segment: writer.path };
 		await this.#retention.enforce(this.#core.clock.now(), this.#openPaths());
 	}
