@@ -4,7 +4,11 @@
 // sockets, real timers) and inside the XS engine (hosttest/xs/: a bridge to Node and a virtual clock).
 // Like the host modules, this file is XS-portable: no Node imports.
 
+import type { CameraCounts, FrameStore, Sensor } from "../../modules/sim/camera/camera";
 import type { Radio } from "./radio";
+
+export type { CameraCounts, FrameStore, Sensor };
+export { newCameraCounts } from "../../modules/sim/camera/camera";
 
 /** One TCP connection's byte pipe, as the network delivers it. */
 export interface Wire {
@@ -28,38 +32,6 @@ export interface Network {
 	connect(address: string, port: number, events: WireEvents): Wire;
 	/** Calls back with an IPv4 address or undefined, always later, never inside the call. */
 	resolve(host: string, callback: (address: string | undefined) => void): void;
-}
-
-/** What the sensor puts in each frame. */
-export interface Sensor {
-	readonly model: string;
-	/** Frames per second the sensor delivers at this size. */
-	fps(width: number, height: number): number;
-	/** The JPEG of frame `frameNumber` (from 1), captured at `time` (ms). */
-	capture(width: number, height: number, frameNumber: number, time: number): Uint8Array;
-}
-
-/** A disposable frame's bytes, as the board hands them out and takes them back. */
-export interface FrameStore {
-	/** A new buffer holding `bytes`, for the firmware to read. */
-	hold(bytes: Uint8Array): ArrayBuffer;
-	/** Whether `buffer` still holds exactly `bytes` (disposable frames are read-only on the device). */
-	unchanged(buffer: ArrayBuffer, bytes: Uint8Array): boolean;
-	/** Detaches `buffer`, as frame.close() does on the device: views over it become empty. */
-	detach(buffer: ArrayBuffer): void;
-}
-
-/** Counts the host camera keeps so tests can prove every frame was closed exactly once. */
-export interface CameraCounts {
-	captured: number;
-	/** Captures dropped because all three pool slots were held. */
-	poolFull: number;
-	read: number;
-	closed: number;
-	/** close() on a frame already closed: a no-op on the device, a firmware bug all the same. */
-	closedTwice: number;
-	/** Frames the firmware wrote into (caught when they are closed). */
-	written: number;
 }
 
 export interface ConfigSource {
@@ -99,8 +71,4 @@ export function installBoard(board: Board): void {
 export function board(): Board {
 	if (!current) throw new Error("host: no board installed (hosttest/host/board.ts installBoard)");
 	return current;
-}
-
-export function newCameraCounts(): CameraCounts {
-	return { captured: 0, poolFull: 0, read: 0, closed: 0, closedTwice: 0, written: 0 };
 }

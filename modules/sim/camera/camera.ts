@@ -1,0 +1,312 @@
+// A simulated camera with the surface and the strictness of the SDK's ESP32 camera
+// (modules/io/imagein/camera/esp32/camera.c; reference/moddable-sdk.md §1 and §9). Every host that is
+// not a board uses it: the SDK's lin simulator (lin-camera.ts, frames from resources), the Node host
+// and the XS engine on the host (hosttest/host/camera.ts, frames from the simulated board's sensor).
+// - JPEG only (the simulated sensors make JPEGs); the size snaps to the driver's table, so it can
+//   differ from the request; the constructor captures a first frame before it returns;
+// - a pool of three frames: a frame is held while ready (unread) or read as disposable and not closed;
+//   with all three held, captures are dropped and no onReadable is posted until a frame is closed;
+// - onReadable(0), once per captured frame, only while started; read() returns the oldest ready frame;
+// - disposable frames are read-only buffers with their own byteLength, `camera` and close(); close()
+//   detaches the buffer and a second close() does nothing; stop() detaches every frame still held.
+// Its environment counts every capture, read and close, so tests can prove each frame was closed once.
+// XS-portable: it runs in the SDK's simulator and in the XS engine as well as on Node.
+
+import type { CameraOptions, DisposableFrame, SensorSettings } from "embedded:io/image/in/camera";
+
+/** What a simulated sensor puts in each frame. */
+export interface Sensor {
+	readonly model: string;
+	/** Frames per second the sensor delivers at this size. */
+	fps(width: number, height: number): number;
+	/** The JPEG of frame `frameNumber` (from 1), captured at `time` (ms). */
+	capture(width: number, height: number, frameNumber: number, time: number): Uint8Array;
+}
+
+/** A disposable frame's bytes, as the environment hands them out and takes them back. */
+export interface FrameStore {
+	/** A new buffer holding `bytes`, for the firmware to read. */
+	hold(bytes: Uint8Array): ArrayBuffer;
+	/** Whether `buffer` still holds exactly `bytes` (disposable frames are read-only on the device). */
+	unchanged(buffer: ArrayBuffer, bytes: Uint8Array): boolean;
+	/** Detaches `buffer`, as frame.close() does on the device: views over it become empty. */
+	detach(buffer: ArrayBuffer): void;
+}
+
+/** What the camera counts, so tests can prove every frame was closed exactly once. */
+export interface CameraCounts {
+	captured: number;
+	/** Captures dropped because all three pool slots were held. */
+	poolFull: number;
+	read: number;
+	closed: number;
+	/** close() on a frame already closed: a no-op on the device, a firmware bug all the same. */
+	closedTwice: number;
+	/** Frames the firmware wrote into (caught when they are closed). */
+	written: number;
+}
+
+export function newCameraCounts(): CameraCounts {
+	return { captured: 0, poolFull: 0, read: 0, closed: 0, closedTwice: 0, written: 0 };
+}
+
+/** The world a simulated camera runs in. */
+export interface CameraEnvironment {
+	now(): number;
+	setTimer(callback: () => void, ms: number): unknown;
+	clearTimer(handle: unknown): void;
+	/** Runs `callback` in a later turn: callbacks never run inside the call that caused them. */
+	defer(callback: () => void): void;
+	readonly sensor: Sensor;
+	readonly frames: FrameStore;
+	readonly cameraCounts: CameraCounts;
+}
+
+// The rules every Moddable IO class follows (modules/io/common/builtinCommon.c): callbacks are read once
+// from the options and must be functions; `target` is copied; after close() everything throws.
+function optionalCallback<F>(options: { [key: string]: unknown }, name: string): F | undefined {
+	const value = options[name];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== "function") throw new Error("not a function");
+	return value as F;
+}
+
+/** What XS throws for any use of a closed IO object (xsAPI.c fxGetHostDataValidate). */
+function closedError(): SyntaxError {
+	return new SyntaxError("C: xsGetHostData: invalid host data");
+}
+
+/** The ESP32 driver's frame sizes, ordered as camera.c searches them. */
+const DRIVER_SIZES: readonly [number, number][] = [
+	[96, 96], [128, 128], [160, 120], [176, 144], [240, 176], [240, 240], [320, 240], [320, 320], [400, 296],
+	[480, 320], [640, 480], [720, 1280], [800, 600], [864, 1536], [1024, 768], [1080, 1920], [1280, 720],
+	[1280, 1024], [1600, 1200], [1920, 1080], [2048, 1536], [2560, 1440], [2560, 1600], [2560, 1920],
+];
+/** The OV2640's largest mode; esp32-camera clamps larger sizes to it. */
+const SENSOR_MAX: [number, number] = [1600, 1200];
+const POOL = 3;
+
+/**
+ * What the SDK camera's configure() can change on an OV2640 (camera.c with esp32-camera's ov2640.c), as
+ * `configuration` reports it (contrast misspelt "conrast"), with the range the driver takes. The OV2640
+ * has no sharpness or denoise; out-of-range values are ignored without an error.
+ */
+const SENSOR_RANGES: { readonly [key: string]: readonly [number, number] } = {
+	brightness: [-2, 2], conrast: [-2, 2], saturation: [-2, 2], whiteBalance: [0, 4],
+};
+
+/** camera.c: first entry at least as wide; if too short, the next entry of the same width. */
+function snap(width: number, height: number): [number, number] {
+	const index = DRIVER_SIZES.findIndex(([w]) => w >= width);
+	if (index < 0) throw new Error("unsupported dimensions");
+	let [w, h] = DRIVER_SIZES[index];
+	const next = DRIVER_SIZES[index + 1];
+	if (h < height && next && next[0] === w) [w, h] = next;
+	return w * h > SENSOR_MAX[0] * SENSOR_MAX[1] ? SENSOR_MAX : [w, h];
+}
+
+type OnReadable = (this: SimulatedCamera, count: number) => void;
+
+interface Slot {
+	id: number;
+	bytes: Uint8Array;
+	state: "ready" | "client";
+	buffer?: ArrayBuffer;
+}
+
+export class SimulatedCamera {
+	target?: unknown;
+	readonly #environment: CameraEnvironment;
+	readonly #onReadable: OnReadable | undefined;
+	readonly #width: number;
+	readonly #height: number;
+	#format: "buffer" | "buffer/disposable";
+	#open = true;
+	#running = false;
+	#slots: Slot[] = [];
+	#frameNumber = 0;
+	#capturing: unknown;
+	readonly #configuration: { [key: string]: number } = { brightness: 0, conrast: 0, saturation: 0, whiteBalance: 0 };
+
+	constructor(options: CameraOptions, environment: CameraEnvironment) {
+		const settings = { ...options }; // camera.js spreads the options: only own enumerable properties count
+		if (settings.imageType !== "jpeg") {
+			if (typeof settings.imageType === "string") throw new RangeError("unknown imageType");
+			throw new Error("simulated camera: the sensor makes JPEG only");
+		}
+		const format = settings.format || "buffer";
+		if (format !== "buffer" && format !== "buffer/disposable") throw new RangeError("invalid format");
+		this.#format = format;
+		this.#onReadable = optionalCallback<OnReadable>(settings as { [key: string]: unknown }, "onReadable");
+		if ("target" in settings) this.target = settings.target;
+		[this.#width, this.#height] = snap(settings.width ?? 240, settings.height ?? 176);
+		this.#environment = environment;
+		this.#capture(); // camera.c blocks until the first frame, which stays ready in a slot
+	}
+
+	get width(): number {
+		this.#live();
+		return this.#width;
+	}
+
+	get height(): number {
+		this.#live();
+		return this.#height;
+	}
+
+	get imageType(): "jpeg" {
+		this.#live();
+		return "jpeg";
+	}
+
+	get format(): "buffer" | "buffer/disposable" {
+		this.#live();
+		return this.#format;
+	}
+
+	set format(format: "buffer" | "buffer/disposable") {
+		this.#live();
+		if (format !== "buffer" && format !== "buffer/disposable") throw new RangeError("unknown");
+		this.#format = format;
+	}
+
+	get identification(): { model: string } {
+		this.#live();
+		return { model: this.#environment.sensor.model };
+	}
+
+	get configuration(): { [key: string]: number } {
+		this.#live();
+		return { ...this.#configuration };
+	}
+
+	configure(settings: SensorSettings): void {
+		this.#live();
+		for (const [key, value] of Object.entries(settings)) {
+			const name = key === "contrast" ? "conrast" : key;
+			const range = SENSOR_RANGES[name];
+			const integer = Math.trunc(Number(value)) || 0; // camera.c converts with xsmcToInteger
+			if (range && integer >= range[0] && integer <= range[1]) this.#configuration[name] = integer;
+		}
+	}
+
+	start(): void {
+		this.#live();
+		if (this.#running) return;
+		this.#running = true;
+		this.#schedule();
+	}
+
+	stop(): void {
+		this.#live();
+		this.#running = false;
+		this.#environment.clearTimer(this.#capturing);
+		this.#capturing = undefined;
+		for (const slot of this.#slots) { // frames go back to the driver; JS's disposables are detached
+			if (slot.buffer) this.#environment.frames.detach(slot.buffer);
+		}
+		this.#slots = [];
+	}
+
+	close(): void {
+		if (!this.#open) return;
+		this.stop();
+		this.#open = false;
+	}
+
+	read(): DisposableFrame | ArrayBuffer | undefined;
+	read(into: ArrayBufferLike | ArrayBufferView): number | undefined;
+	read(into?: ArrayBufferLike | ArrayBufferView): DisposableFrame | ArrayBuffer | number | undefined {
+		this.#live();
+		let oldest: Slot | undefined;
+		for (const slot of this.#slots) {
+			if (slot.state === "ready" && (!oldest || slot.id < oldest.id)) oldest = slot;
+		}
+		if (!oldest) return undefined;
+		this.#environment.cameraCounts.read++;
+		if (this.#format === "buffer/disposable") {
+			oldest.state = "client";
+			return this.#disposable(oldest);
+		}
+		this.#release(oldest);
+		if (into === undefined) return oldest.bytes.slice().buffer;
+		const target = ArrayBuffer.isView(into) ? new Uint8Array(into.buffer, into.byteOffset, into.byteLength) : new Uint8Array(into);
+		if (target.byteLength < oldest.bytes.byteLength) throw new RangeError("buffer too small");
+		target.set(oldest.bytes);
+		return oldest.bytes.byteLength;
+	}
+
+	#disposable(slot: Slot): DisposableFrame {
+		const frames = this.#environment.frames;
+		const buffer = frames.hold(slot.bytes);
+		slot.buffer = buffer;
+		let closed = false;
+		const counts = this.#environment.cameraCounts;
+		Object.defineProperties(buffer, {
+			byteLength: { value: slot.bytes.byteLength, enumerable: false, writable: false, configurable: false },
+			camera: { value: this, enumerable: false, writable: true, configurable: true },
+			close: {
+				value: () => {
+					if (closed) {
+						counts.closedTwice++;
+						return;
+					}
+					closed = true;
+					if (!this.#slots.includes(slot)) return; // stop() already took it back and detached it
+					counts.closed++;
+					const written = !frames.unchanged(buffer, slot.bytes);
+					this.#release(slot);
+					frames.detach(buffer);
+					if (written) {
+						counts.written++;
+						throw new TypeError("read-only buffer"); // the device throws at the write itself
+					}
+				},
+				enumerable: false, writable: true, configurable: true,
+			},
+		});
+		return buffer as DisposableFrame;
+	}
+
+	#release(slot: Slot): void {
+		this.#slots.splice(this.#slots.indexOf(slot), 1);
+	}
+
+	#schedule(): void {
+		const interval = 1000 / this.#environment.sensor.fps(this.#width, this.#height);
+		this.#capturing = this.#environment.setTimer(() => {
+			if (!this.#running) return;
+			this.#capture();
+			this.#schedule();
+		}, interval);
+	}
+
+	#capture(): void {
+		const counts = this.#environment.cameraCounts;
+		counts.captured++;
+		const id = ++this.#frameNumber;
+		if (this.#slots.length >= POOL) { // "keep capturing so that we always have a current frame"
+			counts.poolFull++;
+			return;
+		}
+		const bytes = this.#environment.sensor.capture(this.#width, this.#height, id, this.#environment.now());
+		this.#slots.push({ id, bytes, state: "ready" });
+		if (!this.#running) return;
+		this.#environment.defer(() => {
+			if (this.#open && this.#running) this.#onReadable?.call(this, 0);
+		});
+	}
+
+	#live(): void {
+		if (!this.#open) throw closedError();
+	}
+}
+
+/** The SDK's camera class, `new Camera(options)`, for an environment looked up as each camera is made. */
+export function cameraClass(environment: () => CameraEnvironment) {
+	return class Camera extends SimulatedCamera {
+		constructor(options: CameraOptions) {
+			super(options, environment());
+		}
+	};
+}
