@@ -170,9 +170,6 @@ export const OPTION_SPECS = {
 export type OptionKey = keyof typeof OPTION_SPECS;
 type Values = { [key in OptionKey]: (typeof OPTION_SPECS)[key]["default"] };
 
-/** Opens a file for appending (a FileHandle-like result); tests inject one that fails (record/segment-writer.ts). */
-export type { OpenFile };
-
 /** What createReceiver() takes: any option of the table, plus what only code can pass. */
 export type ReceiverOptions = Partial<Values> & {
 	/** A pino logger to use instead of one at `logLevel` on stdout. */

@@ -161,6 +161,7 @@ export class FanOut {
 		const viewer = new Viewer(socket, this.totals(camera.id), clock, options.viewerStallMs);
 		viewers.add(viewer);
 		socket.setNoDelay(true); // a part's tail should not wait for an ACK
+		socket.setTimeout(0); // a keep-alive timeout left from an earlier request on this socket; stalls are ours to judge
 		socket.on("error", () => {}); // a viewer that vanishes is normal; 'close' follows and says so
 		socket.on("close", () => {
 			viewer.stop();

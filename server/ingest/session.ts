@@ -19,7 +19,7 @@ const HELLO_MAX_BODY_BYTES = 5 + 4 * (1 + MAX_STRING_BYTES);
 /** docs/protocol.md: the receiver closes a connection that sends nothing for three ping intervals. */
 const SILENT_INTERVALS = 3;
 /** Control requests waiting for an answer, per camera. */
-export const MAX_CONTROLS_IN_FLIGHT = 16;
+const MAX_CONTROLS_IN_FLIGHT = 16;
 
 interface PendingControl {
 	resolve(result: ControlResult): void;
@@ -82,10 +82,6 @@ export class Session implements CameraLink {
 		socket.on("data", (chunk: Buffer) => this.#onData(chunk));
 		socket.on("error", (error) => { this.#error ??= error; }); // 'close' follows
 		socket.on("close", () => this.#onClose());
-	}
-
-	get cameraId(): string | undefined {
-		return this.#camera?.id;
 	}
 
 	/** Closes the connection; the first reason given is the one logged. */
