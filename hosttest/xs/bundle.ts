@@ -4,14 +4,14 @@
 //   the engine links them as a device build does. Any other import fails here, by name: a Node module
 //   ("firmware imports a Node module: node:fs") or anything else no Moddable host provides.
 // - one module per Moddable specifier: the host module behind it (hosttest/host/modules.ts), and the
-//   host files those import ("xscam:host/board", …) as modules of their own, so every host module
-//   shares one board, as on Node.
+//   files those import ("xscam:host/board", the simulated devices of modules/sim/ as "xscam:sim/…") as
+//   modules of their own, so every host module shares one board, as on Node.
 // - the XS side of the board (hosttest/xs/runtime/*: "xscam:xs/…") and the boot script.
 
 import { build, type Message, type Plugin } from "esbuild";
 import { existsSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { basename, dirname, relative, resolve } from "node:path";
+import { basename, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HOST_MODULES } from "../host/modules";
 
@@ -19,6 +19,13 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const HOST = resolve(ROOT, "hosttest/host");
 const RUNTIME = resolve(ROOT, "hosttest/xs/runtime");
 const TARGET = "es2022";
+
+/** Where the XS-portable files that run beside the firmware live, and the specifiers they get. */
+const LINKED = [
+	{ dir: HOST, prefix: "xscam:host/" },
+	{ dir: RUNTIME, prefix: "xscam:xs/" },
+	{ dir: resolve(ROOT, "modules/sim"), prefix: "xscam:sim/" }, // shared with the SDK's simulator
+];
 
 /** The firmware's entry point. */
 export const FIRMWARE_ENTRY = resolve(ROOT, "src/main.ts");
@@ -58,13 +65,14 @@ const firmwareImports: Plugin = {
 	},
 };
 
-/** The specifier a host or runtime file is known by inside the engine. */
+/** The specifier a host, runtime or simulated-device file is known by inside the engine. */
 function specifierOf(file: string): string | undefined {
 	const moddable = SPECIFIER_OF_FILE.get(file);
 	if (moddable) return moddable;
-	const name = basename(file, ".ts");
-	if (dirname(file) === HOST) return "xscam:host/" + name;
-	if (dirname(file) === RUNTIME) return "xscam:xs/" + name;
+	for (const { dir, prefix } of LINKED) {
+		const path = relative(dir, file);
+		if (!path.startsWith("..") && path.endsWith(".ts")) return prefix + path.slice(0, -".ts".length);
+	}
 	return undefined;
 }
 
@@ -78,7 +86,7 @@ function linkedImports(found: Set<string>): Plugin {
 				const from = relative(ROOT, args.importer);
 				if (!args.path.startsWith(".")) {
 					const node = nodeModuleName(args.path);
-					return { errors: [{ text: from + " imports " + (node ? "a Node module: " + node : "\"" + args.path + "\"") + "; what runs in XS may import only hosttest/host/ and hosttest/xs/runtime/ files" }] };
+					return { errors: [{ text: from + " imports " + (node ? "a Node module: " + node : "\"" + args.path + "\"") + "; what runs in XS beside the firmware may import only hosttest/host/, hosttest/xs/runtime/ and modules/sim/ files" }] };
 				}
 				const base = resolve(args.resolveDir, args.path);
 				const file = existsSync(base + ".ts") ? base + ".ts" : base;
