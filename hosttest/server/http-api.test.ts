@@ -147,6 +147,19 @@ describe("control", () => {
 		expect(await offline.json()).toMatchObject({ code: "XSCAM_ERR_CAMERA_OFFLINE" });
 	});
 
+	it("answers 429 beyond 16 requests waiting for one camera", async () => {
+		harness = await startReceiver({ controlTimeoutMs: 1000 });
+		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
+		const waiting = Array.from({ length: 16 }, () => post("/api/cameras/cam/control", { sharpness: 1 }));
+		await until(() => camera.received.filter((message) => message.type === "control").length === 16, "16 controls at the camera");
+		const refused = await post("/api/cameras/cam/control", { sharpness: 1 });
+		expect(refused.status).toBe(429);
+		expect(await json(refused)).toMatchObject({ code: "XSCAM_ERR_CONTROL_BUSY" });
+		harness.clock.advance(1000);
+		expect((await Promise.all(waiting)).map((response) => response.status)).toEqual(Array(16).fill(504));
+		await camera.close();
+	});
+
 	it("publishes the rules the page builds its panel from", async () => {
 		harness = await startReceiver();
 		const { controls } = await json(await fetch(harness.base + "/api/controls"));

@@ -81,6 +81,19 @@ describe("segments", () => {
 		expect(first.length).toBe(sent.slice(0, 5).reduce((sum, { jpeg }) => sum + jpeg.length, 0));
 	});
 
+	it("keeps recording into the same segment when the camera reconnects", async () => {
+		harness = await startReceiver({ ...RARE_PINGS, record: true, recordingDir: dir });
+		const first = (await FakeCamera.online(harness.ingestPort, "cam")).camera;
+		await frame(first, "cam", pattern(0, 1), 1);
+		const second = (await FakeCamera.online(harness.ingestPort, "cam")).camera; // takes over: the first is closed
+		await first.closed;
+		await frame(second, "cam", pattern(1, 2), 2);
+		await second.close();
+		await harness.close();
+		expect(segmentsOf("cam").length).toBe(1);
+		expect((await readAll(join(dir, "cam", segmentsOf("cam")[0]))).map((got) => got.captureTime)).toEqual([1, 2]);
+	});
+
 	it("records only the cameras listed, when no --record", async () => {
 		harness = await startReceiver({ ...RARE_PINGS, recordCameras: ["yes"], recordingDir: dir });
 		const yes = (await FakeCamera.online(harness.ingestPort, "yes")).camera;

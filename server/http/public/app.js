@@ -37,7 +37,7 @@ function statsOf(camera) {
 		["dropped on device", orDash(camera.frames.droppedOnDevice)],
 		["bad frames", String(camera.frames.bad)],
 		["Wi-Fi signal", orDash(camera.rssi, (dbm) => dbm + " dBm")],
-		["device uptime", formatDuration(camera.uptime)],
+		["uptime", formatDuration(camera.uptime)],
 		["reconnects", String(camera.reconnects)],
 		["free heap", orDash(camera.freeHeap, (bytes) => Math.round(bytes / 1024) + " KiB")],
 		["viewers", String(camera.viewers)],
