@@ -113,12 +113,18 @@ export class XsDevice {
 		return (await this.#deliver({ advance: 0, gc: true })).meter.currentHeapCount;
 	}
 
-	/** Closes the device (as the hosts do at the end of a test) and quits the engine; returns its stderr. */
+	/**
+	 * Closes the device (as the hosts do at the end of a test) and quits the engine; returns its stderr.
+	 * Throws what the device's close() threw in XS, unless the engine had already gone (that failure
+	 * was reported where it happened).
+	 */
 	async close(): Promise<string> {
-		await this.worker.evaluate("xscam.close()").catch(() => {});
+		let failure: Error | undefined;
+		if (this.worker.running) await this.worker.evaluate("xscam.close()").catch((error: Error) => void (failure = error));
 		for (const wire of this.#wires.values()) wire.peer.close();
 		this.#wires.clear();
 		await this.worker.close();
+		if (failure) throw explained(failure);
 		return this.worker.stderr;
 	}
 

@@ -82,6 +82,11 @@ export class XsWorker {
 		});
 	}
 
+	/** Whether the engine is still there. */
+	get running(): boolean {
+		return this.#exited === undefined;
+	}
+
 	/** What XS printed on stderr: unhandled rejections and engine errors. Empty in a healthy run. */
 	get stderr(): string {
 		return this.#stderr;

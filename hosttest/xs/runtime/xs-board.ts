@@ -3,8 +3,9 @@
 // here (the radio, the preferences, the virtual clock); what needs Node (the sensor's JPEGs, the other
 // end of each TCP connection, the trace console) crosses the bridge with issueCommand, synchronously.
 //
-// The wire acknowledges each write at once (the bytes are in Node before write() returns), so a frame
-// is written whole within the crank that captured it. Frame bytes are never copied by JS here: hold()
+// The wire acknowledges each write in the next turn (the bytes are in Node before write() returns), so
+// write() still reports the space left, as on the device, and a frame is written whole within the crank
+// that captured it. Frame bytes are never copied by JS here: hold()
 // copies natively (ArrayBuffer.prototype.slice is a memcpy XS does not meter by size), detach() is a
 // native transfer(0), and the bytes a board must compare cross to Node as they are.
 
@@ -48,7 +49,10 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 				write(bytes) {
 					// The whole buffer crosses; Node takes the view's range (a view is never copied here).
 					bridge.call({ op: "write", wire: id, payloads: 1, offset: bytes.byteOffset, length: bytes.byteLength }, [bytes.buffer as ArrayBuffer]);
-					events.onSent(bytes.byteLength);
+					const count = bytes.byteLength;
+					clock.defer(() => { // acknowledged in the next turn, as the ESP32's lwIP does once the peer ACKs
+						if (wires.has(id)) events.onSent(count);
+					});
 				},
 				setReceiving(on) {
 					if (on === receiving || !wires.has(id)) return;
