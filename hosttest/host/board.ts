@@ -4,11 +4,11 @@
 // sockets, real timers) and inside the XS engine (hosttest/xs/: a bridge to Node and a virtual clock).
 // Like the host modules, this file is XS-portable: no Node imports.
 
-import type { CameraCounts, FrameStore, Sensor } from "../../modules/sim/camera/camera";
+import type { CameraCounts, FrameStore, Sensor } from "../../modules/sim/camera/simulated-camera";
 import type { Radio } from "./radio";
 
 export type { CameraCounts, FrameStore, Sensor };
-export { newCameraCounts } from "../../modules/sim/camera/camera";
+export { newCameraCounts } from "../../modules/sim/camera/simulated-camera";
 
 /** One TCP connection's byte pipe, as the network delivers it. */
 export interface Wire {

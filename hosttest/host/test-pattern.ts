@@ -13,6 +13,8 @@ export interface PatternFrame {
 	captureTime: number;
 	/** jpeg-js quality, 1..100. */
 	quality?: number;
+	/** Caption lines instead of the camera id, frame number and capture time. */
+	caption?: string[];
 }
 
 const BARS: [number, number, number][] = [
@@ -61,7 +63,7 @@ export function renderTestPattern(frame: PatternFrame): Uint8Array {
 
 	const scale = Math.max(1, Math.floor(width / 160));
 	const time = new Date(frame.captureTime).toISOString().slice(11, 23); // HH:MM:SS.mmm UTC
-	const lines = [frame.cameraId.toUpperCase() + " #" + frame.frameNumber, time + " UTC"];
+	const lines = frame.caption ?? [frame.cameraId.toUpperCase() + " #" + frame.frameNumber, time + " UTC"];
 	const lineHeight = 9 * scale;
 	const top = height - lines.length * lineHeight - 2 * scale;
 	fill(rgba, width, 0, top - scale, width, height - top + scale, [0, 0, 0]);

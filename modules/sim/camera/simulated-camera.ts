@@ -17,6 +17,8 @@ import type { CameraOptions, DisposableFrame, SensorSettings } from "embedded:io
 /** What a simulated sensor puts in each frame. */
 export interface Sensor {
 	readonly model: string;
+	/** A sensor that captures one size only, whatever the camera asks for; otherwise the size snaps. */
+	readonly size?: readonly [number, number];
 	/** Frames per second the sensor delivers at this size. */
 	fps(width: number, height: number): number;
 	/** The JPEG of frame `frameNumber` (from 1), captured at `time` (ms). */
@@ -139,8 +141,8 @@ export class SimulatedCamera {
 		this.#format = format;
 		this.#onReadable = optionalCallback<OnReadable>(settings as { [key: string]: unknown }, "onReadable");
 		if ("target" in settings) this.target = settings.target;
-		[this.#width, this.#height] = snap(settings.width ?? 240, settings.height ?? 176);
 		this.#environment = environment;
+		[this.#width, this.#height] = environment.sensor.size ?? snap(settings.width ?? 240, settings.height ?? 176);
 		this.#capture(); // camera.c blocks until the first frame, which stays ready in a slot
 	}
 
