@@ -1,6 +1,9 @@
 // The receiver's life: ports bound and reported, everything released on close (sockets, timers, ports),
 // a second receiver on the same ports at once, a port in use reported as one coded error.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Server } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createReceiver } from "../../server/receiver";
@@ -34,6 +37,32 @@ describe("the receiver's life", () => {
 		const again = createReceiver({ ingestPort: harness.ingestPort, httpPort: harness.httpPort, host: "127.0.0.1", logger, clock: new ManualClock() });
 		expect(await again.start()).toEqual({ ingestPort: harness.ingestPort, httpPort: harness.httpPort });
 		await again.close();
+	});
+
+	it("leaves no socket, server, timer or file handle behind, on the real clock", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "xscam-leak-"));
+		const count = () => {
+			const counts: { [resource: string]: number } = {};
+			for (const resource of process.getActiveResourcesInfo()) counts[resource] = (counts[resource] ?? 0) + 1;
+			// open files do not show as resources: count the process's descriptors (Linux)
+			if (existsSync("/proc/self/fd")) counts.descriptors = readdirSync("/proc/self/fd").length;
+			return counts;
+		};
+		const before = count();
+		const { logger } = captureLog();
+		const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, record: true, recordingDir: dir });
+		const { ingestPort, httpPort } = await receiver.start();
+		const { camera } = await FakeCamera.online(ingestPort, "cam");
+		const viewer = await MjpegClient.open(httpPort, "/cameras/cam/stream.mjpeg");
+		camera.frame(syntheticJpeg(1000));
+		await until(() => viewer.parts.length === 1 && receiver.status("cam")!.recording.state === "recording", "a frame streamed and recorded");
+		await receiver.close();
+		await Promise.all([camera.closed, viewer.closed]);
+		await new Promise((resolve) => setImmediate(resolve));
+		const after = count();
+		for (const resource of ["TCPServerWrap", "TCPSocketWrap", "Timeout", "FSReqPromise", "descriptors"])
+			expect(after[resource] ?? 0, resource).toBeLessThanOrEqual(before[resource] ?? 0);
+		rmSync(dir, { recursive: true, force: true });
 	});
 
 	it("reports a port in use as one coded error, and releases the port it did bind", async () => {
