@@ -59,6 +59,8 @@ export interface Board {
 	readonly preferences: Map<string, Map<string, boolean | number | string | ArrayBuffer>>;
 	/** Free heap bytes for instrumentation, or undefined to act as a release build. */
 	freeMemory(): number | undefined;
+	/** A file built into the app (the Resource module), or undefined; boards without files omit it. */
+	resource?(path: string): Uint8Array | undefined;
 }
 
 let current: Board | undefined;

@@ -10,5 +10,6 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"mc/config": "mc-config.ts",
 	"net": "net.ts",
 	"preference": "preference.ts",
+	"Resource": "resource.ts",
 	"timer": "timer.ts",
 };

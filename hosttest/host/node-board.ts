@@ -2,6 +2,7 @@
 // a sensor that makes real JPEGs, and a radio whose access points the caller controls.
 
 import { lookup } from "node:dns";
+import { existsSync, readFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { newCameraCounts, type Board, type ConfigSource, type Network, type Sensor, type WireEvents } from "./board";
 import { Radio, type AccessPointOptions, type RadioOptions } from "./radio";
@@ -17,7 +18,11 @@ export interface NodeBoardOptions {
 	freeMemory?: number;
 	/** Where the firmware's trace() goes; stdout by default. */
 	trace?: (text: string) => void;
+	/** Folders whose files are the app's resources; the lin simulator camera's frames by default. */
+	resourceFolders?: URL[];
 }
+
+const SIM_FRAMES = new URL("../../modules/sim/camera/frames/", import.meta.url);
 
 /** The OV2640's rates at an XCLK of 20 MHz: CIF and below, up to SVGA, larger (reference/peers.md §2.1). */
 export function ov2640Fps(width: number, height: number): number {
@@ -56,6 +61,10 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		cameraCounts: newCameraCounts(),
 		preferences: new Map(),
 		freeMemory: () => options.freeMemory,
+		resource(path) {
+			const file = (options.resourceFolders ?? [SIM_FRAMES]).map((folder) => new URL(path, folder)).find((url) => existsSync(url));
+			return file && new Uint8Array(readFileSync(file));
+		},
 	};
 }
 
