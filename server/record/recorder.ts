@@ -52,9 +52,7 @@ class CameraRecorder {
 			return;
 		}
 		this.#queue.push(frame);
-		this.#writing ??= this.#drain().finally(() => {
-			this.#writing = undefined;
-		});
+		this.#writing ??= this.#drain();
 	}
 
 	/** Writes what is queued, then closes the segment. */
@@ -63,6 +61,7 @@ class CameraRecorder {
 		await this.#closeSegment();
 	}
 
+	/** Writes the queue out; the only writer of this camera's files while it runs. */
 	async #drain(): Promise<void> {
 		for (let frame = this.#queue.shift(); frame !== undefined; frame = this.#queue.shift()) {
 			try {
@@ -72,6 +71,7 @@ class CameraRecorder {
 				await this.#fail(error as NodeJS.ErrnoException, frame);
 			}
 		}
+		this.#writing = undefined; // in the same turn as the empty check: a frame offered later starts a new drain
 	}
 
 	async #write(frame: FrameRecord): Promise<void> {
