@@ -1,8 +1,10 @@
 // `npm run flash`: builds the firmware with the Moddable SDK and flashes the ESP32-CAM, passing the
 // Wi-Fi and receiver settings from xscam.local.json (git-ignored; copy xscam.local.example.json) to
 // mcconfig as key=value arguments. The settings are checked first, by the firmware's own rules, so a
-// typo fails in a second instead of after a build and a flash. Arguments after `--` go to mcconfig
-// (e.g. `npm run flash -- -t clean`). Needs the Moddable SDK 8.2.x and ESP-IDF v6.0 (README.md).
+// typo fails in a second instead of after a build and a flash. The build is a debug build (-d: trace
+// lines go to xsbug) unless you ask for `-- -i` (instrumented: trace lines and stats on the serial
+// console) or `-- --release`. Other arguments after `--` go to mcconfig (e.g. `npm run flash -- -t clean`).
+// Needs the Moddable SDK 8.2.x and ESP-IDF v6.0 (README.md).
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -42,7 +44,9 @@ catch (error) {
 // mcconfig compiles TypeScript with whatever `tsc` is first on PATH and asks for ES2025 (TypeScript 6+):
 // put the project's pinned TypeScript first.
 const env = { ...process.env, PATH: join(root, "node_modules", ".bin") + delimiter + process.env.PATH };
-const mcconfig = ["-d", "-m", "-p", "esp32", ...args, ...process.argv.slice(2)];
+const extra = process.argv.slice(2);
+const kind = extra.includes("-i") || extra.includes("--release") ? [] : ["-d"];
+const mcconfig = [...kind, "-m", "-p", "esp32", ...args, ...extra.filter((arg) => arg !== "--release")];
 process.stdout.write("flash: mcconfig " + mcconfig.map((arg) => arg.startsWith("password=") ? "password=…" : arg).join(" ") + "\n");
 const result = spawnSync("mcconfig", mcconfig, { cwd: root, env, stdio: "inherit" });
 if (result.error) fail("cannot run mcconfig (" + result.error.message + "): is $MODDABLE/build/bin/<platform>/release on PATH?");
