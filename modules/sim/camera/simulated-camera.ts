@@ -274,13 +274,14 @@ export class SimulatedCamera {
 		this.#slots.splice(this.#slots.indexOf(slot), 1);
 	}
 
-	#schedule(): void {
-		const interval = 1000 / this.#environment.sensor.fps(this.#width, this.#height);
+	/** A sensor's frames come on a fixed cadence, whatever each capture costs: the next one is due an interval after the last was due. */
+	#schedule(due = this.#environment.now()): void {
+		const next = due + 1000 / this.#environment.sensor.fps(this.#width, this.#height);
 		this.#capturing = this.#environment.setTimer(() => {
 			if (!this.#running) return;
 			this.#capture();
-			this.#schedule();
-		}, interval);
+			this.#schedule(Math.max(next, this.#environment.now() - 1000)); // after a long stall, do not try to catch up
+		}, Math.max(0, next - this.#environment.now()));
 	}
 
 	#capture(): void {
