@@ -57,6 +57,8 @@ export interface Board {
 	readonly cameraCounts: CameraCounts;
 	/** NVS: domain -> key -> value, kept across restarts of the firmware on this board. */
 	readonly preferences: Map<string, Map<string, boolean | number | string | ArrayBuffer>>;
+	/** The lwIP send buffer, bytes; the SDK's ESP32 default (tcp.ts SEND_BUFFER) when unset. */
+	readonly tcpSendBuffer?: number;
 	/** Free heap bytes for instrumentation, or undefined to act as a release build. */
 	freeMemory(): number | undefined;
 	/** A file built into the app (the Resource module), or undefined; boards without files omit it. */

@@ -36,7 +36,7 @@ class TCP {
 	#connected = false;
 	#peerGone = false; // closed or failed, error not delivered yet
 	#failed = false; // error delivered
-	#free = SEND_BUFFER;
+	#free: number;
 	#received: Uint8Array[] = [];
 	#receivedBytes = 0;
 	#readablePending = false;
@@ -56,7 +56,8 @@ class TCP {
 		this.#format = options.format || "buffer";
 		this.#address = options.address;
 		this.#port = options.port;
-		const { radio, network } = board();
+		const { radio, network, tcpSendBuffer } = board();
+		this.#free = tcpSendBuffer ?? SEND_BUFFER;
 		if (radio.connection !== CONNECTED) throw new Error("connect error"); // lwIP finds no route
 		this.#unsubscribe = radio.subscribe(() => this.#linkChanged());
 		this.#wire = network.connect(options.address, options.port, {

@@ -50,6 +50,8 @@ export interface XsBoardOptions {
 	sensor: { model: string; fps: number };
 	/** Free heap to report; absent acts as a release build. */
 	freeMemory?: number;
+	/** The TCP send buffer; the ESP32's 8 KB when absent. */
+	tcpSendBuffer?: number;
 	/** Date.now() when the board powers up, ms. */
 	epoch: number;
 }

@@ -27,6 +27,8 @@ export interface RigOptions {
 	/** mcconfig key=value arguments; the rig gives the receiver's port this way, as a string. */
 	commandLine?: { [key: string]: string };
 	radio?: RadioOptions;
+	/** The TCP send buffer; the ESP32's 8 KB when absent. */
+	tcpSendBuffer?: number;
 	entry?: string;
 }
 
@@ -57,6 +59,7 @@ export async function bootRig(options: RigOptions): Promise<Rig> {
 			},
 		},
 		network: options.network,
+		tcpSendBuffer: options.tcpSendBuffer,
 		entry: options.entry,
 		onTrace: process.env.XS_TRACE ? (text) => process.stderr.write(text) : undefined,
 	});

@@ -36,6 +36,8 @@ export interface XsDeviceOptions {
 	network?: XsNetwork;
 	/** Free heap to report; absent acts as a release build. */
 	freeMemory?: number;
+	/** The TCP send buffer; the ESP32's 8 KB when absent. */
+	tcpSendBuffer?: number;
 	/** The firmware's entry point (src/main.ts). */
 	entry?: string;
 	/** Computrons one crank may use before the engine is stopped. */
@@ -75,7 +77,7 @@ export class XsDevice {
 		const { modules, boot } = await bundle(options.entry ?? FIRMWARE_ENTRY);
 		const board: XsBoardOptions = {
 			config: options.config, accessPoints: options.accessPoints ?? [], radio: options.radio ?? {},
-			sensor: { model: options.sensor.model ?? "OV2640", fps: options.sensor.fps }, freeMemory: options.freeMemory, epoch: EPOCH,
+			sensor: { model: options.sensor.model ?? "OV2640", fps: options.sensor.fps }, freeMemory: options.freeMemory, tcpSendBuffer: options.tcpSendBuffer, epoch: EPOCH,
 		};
 		const spec: BootSpec = { modules, board };
 		const device = new XsDevice(options);

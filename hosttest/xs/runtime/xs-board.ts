@@ -96,6 +96,7 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 		cameraCounts: newCameraCounts(),
 		preferences: new Map(),
 		freeMemory: () => options.freeMemory,
+		tcpSendBuffer: options.tcpSendBuffer,
 	};
 	installBoard(board);
 
