@@ -64,6 +64,15 @@ async function until(what: string, predicate: () => boolean, seconds: number, ru
 	}
 }
 
+/** `promise`, or an error naming `what` after `seconds`. */
+function within<T>(promise: Promise<T>, seconds: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error("no " + what + " within " + seconds + " s")), seconds * 1000);
+	});
+	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The first `count` JPEG parts of an MJPEG stream, by their Content-Length. */
 function readFrames(url: string, count: number): Promise<Buffer[]> {
 	return new Promise((resolve, reject) => {
@@ -115,7 +124,7 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 	await until("npm install", () => first.output.join("").includes("starting the receiver"), 240, first);
 	const started = Date.now();
 	await until("live view URL", () => first.output.join("").includes("live view: " + LIVE_VIEW), 60, first);
-	const frames = await readFrames(STREAM, 5);
+	const frames = await within(readFrames(STREAM, 5), 60, "5 frames from " + STREAM);
 	expect((Date.now() - started) / 1000).toBeLessThan(60);
 	for (const frame of frames) {
 		expect([frame[0], frame[1], frame[frame.length - 2], frame[frame.length - 1]]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
@@ -142,14 +151,14 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 
 	// 3. Ctrl-C stops everything cleanly, with no stack trace
 	interrupt(first.child);
-	expect(await first.exited).toBe(0);
+	expect(await within(first.exited, 20, "exit after Ctrl-C")).toBe(0);
 	expect(first.output.join("")).not.toMatch(/\n\s+at /);
 
 	// 4. a second `npm start` works at once: the ports were released
 	const second = run("npm start", clone);
 	runs.push(second);
 	await until("live view URL", () => second.output.join("").includes("live view: " + LIVE_VIEW), 30, second);
-	expect(await readFrames(STREAM, 2)).toHaveLength(2);
+	expect(await within(readFrames(STREAM, 2), 60, "frames from the second start")).toHaveLength(2);
 	interrupt(second.child);
-	expect(await second.exited).toBe(0);
+	expect(await within(second.exited, 20, "exit after the second Ctrl-C")).toBe(0);
 }, 420_000);
