@@ -77,6 +77,11 @@ function within<T>(promise: Promise<T>, seconds: number, what: string): Promise<
 function readFrames(url: string, count: number): Promise<Buffer[]> {
 	return new Promise((resolve, reject) => {
 		const request = get(url, (response) => {
+			if (response.statusCode !== 200) {
+				reject(new Error(url + " answered " + response.statusCode));
+				request.destroy();
+				return;
+			}
 			let pending = Buffer.alloc(0);
 			const frames: Buffer[] = [];
 			response.on("data", (data: Buffer) => {
@@ -124,6 +129,7 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 	await until("npm install", () => first.output.join("").includes("starting the receiver"), 240, first);
 	const started = Date.now();
 	await until("live view URL", () => first.output.join("").includes("live view: " + LIVE_VIEW), 60, first);
+	await until("the camera streaming", () => first.output.join("").includes("sim-1: streaming to"), 60, first);
 	const frames = await within(readFrames(STREAM, 5), 60, "5 frames from " + STREAM);
 	expect((Date.now() - started) / 1000).toBeLessThan(60);
 	for (const frame of frames) {
@@ -157,7 +163,7 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 	// 4. a second `npm start` works at once: the ports were released
 	const second = run("npm start", clone);
 	runs.push(second);
-	await until("live view URL", () => second.output.join("").includes("live view: " + LIVE_VIEW), 30, second);
+	await until("the camera streaming again", () => second.output.join("").includes("sim-1: streaming to"), 30, second);
 	expect(await within(readFrames(STREAM, 2), 60, "frames from the second start")).toHaveLength(2);
 	interrupt(second.child);
 	expect(await within(second.exited, 20, "exit after the second Ctrl-C")).toBe(0);
