@@ -147,14 +147,13 @@ export class Cameras {
 	/**
 	 * Makes `link` the camera's connection. Returns the link it replaces (still open: the caller closes it).
 	 * Throws XSCAM_ERR_TOO_MANY_CAMERAS for a new id beyond the limit (ids are chosen by devices, and each
-	 * one costs state and metric labels), XSCAM_ERR_RESERVED_ID for "." and "..".
+	 * one costs state and metric labels). Ids are safe as URL paths and folder names: the decoder
+	 * refuses any that does not start with a letter or digit.
 	 */
 	attach(hello: Hello, link: CameraLink): { camera: Camera; replaced: CameraLink | undefined } {
 		const now = this.#clock.now();
 		let camera = this.#cameras.get(hello.id);
 		if (camera === undefined) {
-			// The decoder allows these (they match its id pattern), but an id names a URL path and a folder.
-			if (hello.id === "." || hello.id === "..") throw xscamError("XSCAM_ERR_RESERVED_ID", hello.id);
 			if (this.#cameras.size >= this.#limit) throw xscamError("XSCAM_ERR_TOO_MANY_CAMERAS", this.#limit);
 			camera = new Camera(hello, now);
 			this.#cameras.set(hello.id, camera);

@@ -26,7 +26,6 @@ const CATALOG = {
 	XSCAM_ERR_SECOND_HELLO: entry("a second hello on one connection"),
 	XSCAM_ERR_HELLO_TIMEOUT: entry("no hello within %s ms"),
 	XSCAM_ERR_SILENT: entry("nothing received for %s ms"),
-	XSCAM_ERR_RESERVED_ID: entry("camera id %s is reserved (it would name a parent folder)"),
 	XSCAM_ERR_TOO_MANY_CAMERAS: entry("already %s cameras, the limit", 500, RangeError),
 	XSCAM_ERR_REPLACED: entry("replaced by a new connection from %s"),
 	XSCAM_ERR_SHUTDOWN: entry("the receiver is shutting down"),

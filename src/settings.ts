@@ -4,7 +4,7 @@
 // config). The password and key are never echoed.
 
 import { FRAME_SIZES, frameSizeNames } from "./camera/frame-sizes";
-import { MAX_ID_BYTES } from "./protocol/constants";
+import { ID_PATTERN, MAX_ID_BYTES } from "./protocol/constants";
 import { utf8Length } from "./protocol/utf8";
 import { isIPv4 } from "./transport/address";
 
@@ -31,7 +31,6 @@ type Config = { readonly [key: string]: unknown };
 const HOST_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const HOST_PATTERN = new RegExp("^" + HOST_LABEL + "(\\." + HOST_LABEL + ")*$");
 const DOTTED_DIGITS = /^[0-9.]+$/;
-const ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const HEX_64 = /^[0-9A-Fa-f]{64}$/;
 const DIGITS = /^[0-9]+$/;
@@ -66,7 +65,7 @@ export function readSettings(config: Config): Settings {
 		(value) => value.length <= 253 && HOST_PATTERN.test(value) && (!DOTTED_DIGITS.test(value) || isIPv4(value)));
 	const port = number(config, "port", "an integer 1..65535", DIGITS,
 		(value) => value >= 1 && value <= 65535);
-	const id = text(config, "id", "1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -",
+	const id = text(config, "id", "1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -, starting with a letter or digit",
 		(value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
 	const key = config.key === undefined ? "" : text(config, "key", "\"\" or 16 to 128 printable ASCII characters",
 		(value) => value === "" || (value.length >= 16 && value.length <= 128 && PRINTABLE_ASCII.test(value)), true);

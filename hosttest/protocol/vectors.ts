@@ -174,6 +174,10 @@ export const ERROR_VECTORS: ErrorVector[] = [
 		bytes: hex("58 43 01 01 00 00 00 0b  00 00 01 00 01  02 2e 2f 00 00 00"), // "./"
 	},
 	{
+		name: "hello with the id \"..\"", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 01 00 00 00 0b  00 00 01 00 01  02 2e 2e 00 00 00"), // it would name a parent folder
+	},
+	{
 		name: "hello with invalid UTF-8", from: "device", code: "XSCAM_ERR_BAD_BODY",
 		bytes: hex("58 43 01 01 00 00 00 0a  00 00 01 00 01  01 61 01 c3 00 00"),
 	},

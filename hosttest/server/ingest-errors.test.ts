@@ -82,7 +82,7 @@ describe("before the hello", () => {
 		camera.socket.write(helloBytes(".."));
 		await camera.closed;
 		await until(() => closeLines(harness.lines).length === 1, "the close line");
-		expect(closeLines(harness.lines)[0]).toMatchObject({ code: "XSCAM_ERR_RESERVED_ID" });
+		expect(closeLines(harness.lines)[0]).toMatchObject({ code: "XSCAM_ERR_BAD_BODY" }); // the shared decoder's id rule
 	});
 
 	it("a connection that never says hello is closed after the hello timeout, not before", async () => {

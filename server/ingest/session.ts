@@ -4,7 +4,7 @@
 // log line naming the camera (or the remote address before the hello) and the error's code.
 
 import type { Socket } from "node:net";
-import { MAX_STRING_BYTES } from "../../src/protocol/constants";
+import { MAX_HELLO_BODY_BYTES } from "../../src/protocol/constants";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
 import { isProtocolError } from "../../src/protocol/errors";
@@ -15,7 +15,6 @@ import type { Core } from "../core";
 import { isXscamError, xscamError } from "../errors";
 
 /** The largest hello body (flags, size, four strings). Until the hello, nothing bigger is buffered. */
-const HELLO_MAX_BODY_BYTES = 5 + 4 * (1 + MAX_STRING_BYTES);
 /** docs/protocol.md: the receiver closes a connection that sends nothing for three ping intervals. */
 const SILENT_INTERVALS = 3;
 /** Control requests waiting for an answer, per camera. */
@@ -74,7 +73,7 @@ export class Session implements CameraLink {
 		this.#onClosed = onClosed;
 		this.remote = socket.remoteAddress + ":" + socket.remotePort;
 		this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
-		this.#decoder = this.#newDecoder(HELLO_MAX_BODY_BYTES);
+		this.#decoder = this.#newDecoder(MAX_HELLO_BODY_BYTES);
 		this.#lastHeard = core.clock.now();
 		const { helloTimeoutMs } = core.options;
 		this.#cancelTimer = core.clock.after(helloTimeoutMs, () => this.close(xscamError("XSCAM_ERR_HELLO_TIMEOUT", helloTimeoutMs)));

@@ -42,6 +42,11 @@ export const HELLO_FLAG_AUTH = 0x01;
 export const MAX_STRING_BYTES = 255;
 /** Device ids are short, printable names: they appear in URLs and file names on the receiver. */
 export const MAX_ID_BYTES = 32;
+/** A letter or digit first, so an id is never "." or ".." or a hidden file's name. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** flags, width, height, then four strings (id, firmware, board, sensor) of at most MAX_STRING_BYTES. */
+export const MAX_HELLO_BODY_BYTES = 5 + 4 * (1 + MAX_STRING_BYTES);
 
 /** Stats fields that a device cannot know are sent as these values. */
 export const RSSI_UNKNOWN = 127;

@@ -4,7 +4,7 @@
 // the decoder clean for the next push, like mqtt-packet's parser.
 
 import {
-	HEADER_BYTES, HEAP_UNKNOWN, MAGIC_0, MAGIC_1, MAX_CONTROL_BYTES, MAX_ID_BYTES, MAX_STRING_BYTES,
+	HEADER_BYTES, HEAP_UNKNOWN, ID_PATTERN, MAGIC_0, MAGIC_1, MAX_CONTROL_BYTES, MAX_HELLO_BODY_BYTES, MAX_ID_BYTES,
 	RSSI_UNKNOWN, SERVER_TO_DEVICE, TYPE_NAMES, VERSION, FRAME_FIELDS_BYTES,
 } from "./constants";
 import type { MessageName } from "./constants";
@@ -14,7 +14,7 @@ import { readUtf8 } from "./utf8";
 
 /** [smallest, largest] body of each type; the frame's largest is the decoder's maxBodyBytes. */
 const BODY_BYTES: { [name in MessageName]: [number, number] } = {
-	hello: [5 + 4, 5 + 4 * (1 + MAX_STRING_BYTES)],
+	hello: [5 + 4, MAX_HELLO_BODY_BYTES],
 	frame: [FRAME_FIELDS_BYTES + 1, Infinity],
 	stats: [27, 27],
 	controlResult: [2 + 2, MAX_CONTROL_BYTES],
@@ -24,7 +24,6 @@ const BODY_BYTES: { [name in MessageName]: [number, number] } = {
 	control: [2 + 2, MAX_CONTROL_BYTES],
 };
 
-const ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const TWO_32 = 4294967296;
 
 export interface DecoderOptions<M extends Message> {
@@ -155,7 +154,7 @@ function parseBody(name: MessageName, body: Uint8Array): Message {
 			if (offset !== body.byteLength) throw bad(name, (body.byteLength - offset) + " trailing bytes");
 			const id = strings[0];
 			if (id.length > MAX_ID_BYTES || !ID_PATTERN.test(id))
-				throw bad(name, "id must be 1.." + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -");
+				throw bad(name, "id must be 1.." + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -, starting with a letter or digit");
 			return {
 				type: "hello", flags: view.getUint8(0), width: view.getUint16(1), height: view.getUint16(3),
 				id, firmware: strings[1], board: strings[2], sensor: strings[3],
