@@ -76,7 +76,7 @@ export class Device {
 					this.connection.start();
 					return;
 				}
-				if (this.connection.state !== "stopped") this.connection.stop();
+				this.connection.stop();
 				log(state === "joining" ? "wifi joining " + JSON.stringify(settings.ssid) : "wifi down; retry in " + seconds(retryIn!));
 			},
 		});

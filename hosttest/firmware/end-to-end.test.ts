@@ -47,3 +47,15 @@ it("stops at start with one line naming the bad key, and never connects", async 
 	expect(receiver.connections).toBe(0);
 	expect(board.radio.connection).toBe(200); // did not even join
 });
+
+it("stops streaming when the Wi-Fi drops, and resumes on a new connection when it is back", async () => {
+	const lines: string[] = [];
+	const board = deviceBoard({ port: await receiver.listen(), trace: (text) => lines.push(text) });
+	device = await boot(board);
+	await receiver.until(() => receiver.frames.length >= 3);
+	board.radio.accessPoints[0].outage(1500);
+	await receiver.until(() => receiver.connections === 2 && receiver.frames.some((frame) => frame.connection === 2));
+	expect(lines.filter((line) => line.startsWith("xscam: wifi up"))).toHaveLength(2);
+	expect(lines.some((line) => line.startsWith("xscam: wifi down; retry in"))).toBe(true);
+	expect(board.cameraCounts.poolFull).toBe(0); // frames kept flowing (and were closed) while offline
+}, 20_000);

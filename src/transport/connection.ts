@@ -80,6 +80,7 @@ export class Connection {
 
 	/** Closes the connection and its frames; start() opens a new one. */
 	stop(): void {
+		if (this.#state === "stopped") return;
 		this.#teardown();
 		this.#clearTimers();
 		this.#enter("stopped");
