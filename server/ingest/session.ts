@@ -14,7 +14,6 @@ import type { Cancel } from "../clock";
 import type { Core } from "../core";
 import { isXscamError, xscamError } from "../errors";
 
-/** The largest hello body (flags, size, four strings). Until the hello, nothing bigger is buffered. */
 /** docs/protocol.md: the receiver closes a connection that sends nothing for three ping intervals. */
 const SILENT_INTERVALS = 3;
 /** Control requests waiting for an answer, per camera. */
@@ -73,7 +72,7 @@ export class Session implements CameraLink {
 		this.#onClosed = onClosed;
 		this.remote = socket.remoteAddress + ":" + socket.remotePort;
 		this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
-		this.#decoder = this.#newDecoder(MAX_HELLO_BODY_BYTES);
+		this.#decoder = this.#newDecoder(MAX_HELLO_BODY_BYTES); // until the hello, nothing bigger is buffered
 		this.#lastHeard = core.clock.now();
 		const { helloTimeoutMs } = core.options;
 		this.#cancelTimer = core.clock.after(helloTimeoutMs, () => this.close(xscamError("XSCAM_ERR_HELLO_TIMEOUT", helloTimeoutMs)));
