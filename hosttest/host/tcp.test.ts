@@ -4,6 +4,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Board } from "./board";
+import { until } from "../server/helpers/harness";
 import { joinedBoard } from "./joined-board";
 import TCP, { RECEIVE_WINDOW, SEND_BUFFER } from "./tcp";
 
@@ -42,9 +43,6 @@ function open(overrides: object = {}): { socket: InstanceType<typeof TCP>; event
 	return { socket, events };
 }
 
-const until = async (predicate: () => boolean) => {
-	while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 2));
-};
 
 describe("host TCP", () => {
 	it("takes an IPv4 literal only: a host name is an invalid address", () => {
@@ -70,26 +68,26 @@ describe("host TCP", () => {
 		sockets.push(socket);
 		options.onWritable = () => calls.push("replaced later"); // too late: read at construction
 		expect(socket.target).toBe("mine");
-		await until(() => calls.length === 1);
+		await until(() => calls.length === 1, "calls.length === 1");
 		expect(calls).toEqual(["original, this = socket"]);
 	});
 
 	it("reports the whole send buffer once after connect, not after each write", async () => {
 		const { socket, events } = open();
-		await until(() => events.writable.length === 1);
+		await until(() => events.writable.length === 1, "events.writable.length === 1");
 		expect(events.writable).toEqual([SEND_BUFFER]);
 		expect(events.thisValues[0]).toBe(socket);
 		expect(socket.write(new Uint8Array(100))).toBe(SEND_BUFFER - 100); // returns the space left
 		expect(socket.write(new Uint8Array(100))).toBe(SEND_BUFFER - 200);
-		await until(() => events.writable.length === 2); // later, once the data left: the total free space
+		await until(() => events.writable.length === 2, "events.writable.length === 2"); // later, once the data left: the total free space
 		expect(events.writable[1]).toBe(SEND_BUFFER);
 	});
 
 	it("throws would block for a write larger than the free space, and writes nothing", async () => {
 		const { socket, events } = open();
-		await until(() => events.writable.length === 1);
+		await until(() => events.writable.length === 1, "events.writable.length === 1");
 		expect(() => socket.write(new Uint8Array(SEND_BUFFER + 1))).toThrow("would block");
-		await until(() => peers.length === 1);
+		await until(() => peers.length === 1, "peers.length === 1");
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(peers[0].bytesRead).toBe(0);
 	});
@@ -103,9 +101,9 @@ describe("host TCP", () => {
 	it("returns undefined from read() when empty, and an ArrayBuffer of everything otherwise", async () => {
 		const { socket, events } = open();
 		expect(socket.read()).toBeUndefined();
-		await until(() => peers.length === 1);
+		await until(() => peers.length === 1, "peers.length === 1");
 		peers[0].write(Buffer.from("hello"));
-		await until(() => events.readable.length === 1);
+		await until(() => events.readable.length === 1, "events.readable.length === 1");
 		const data = socket.read();
 		expect(data).toBeInstanceOf(ArrayBuffer);
 		expect(Buffer.from(data!).toString()).toBe("hello");
@@ -114,9 +112,9 @@ describe("host TCP", () => {
 
 	it("reads exactly n bytes or into a view, and throws for more than is there", async () => {
 		const { socket, events } = open();
-		await until(() => peers.length === 1);
+		await until(() => peers.length === 1, "peers.length === 1");
 		peers[0].write(Buffer.from("abcdef"));
-		await until(() => events.readable.length === 1);
+		await until(() => events.readable.length === 1, "events.readable.length === 1");
 		expect(() => socket.read(7)).toThrow("invalid");
 		expect(Buffer.from(socket.read(2)).toString()).toBe("ab");
 		const view = new Uint8Array(3);
@@ -127,19 +125,19 @@ describe("host TCP", () => {
 
 	it("fires onReadable with the total buffered, only when new data arrives", async () => {
 		const { events } = open();
-		await until(() => peers.length === 1);
+		await until(() => peers.length === 1, "peers.length === 1");
 		peers[0].write(Buffer.from("1234"));
-		await until(() => events.readable.length === 1);
+		await until(() => events.readable.length === 1, "events.readable.length === 1");
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(events.readable).toEqual([4]); // unread data does not fire it again
 		peers[0].write(Buffer.from("56"));
-		await until(() => events.readable.length === 2);
+		await until(() => events.readable.length === 2, "events.readable.length === 2");
 		expect(events.readable).toEqual([4, 6]);
 	});
 
 	it("stops the peer once the receive window is full of unread data", async () => {
 		const { socket, events } = open();
-		await until(() => peers.length === 1);
+		await until(() => peers.length === 1, "peers.length === 1");
 		peers[0].write(Buffer.alloc(RECEIVE_WINDOW * 64));
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		const buffered = events.readable[events.readable.length - 1];
@@ -147,18 +145,18 @@ describe("host TCP", () => {
 		expect(buffered).toBeLessThan(RECEIVE_WINDOW * 64);
 		const before = events.readable.length;
 		socket.read(); // room again: the peer's data flows and fires onReadable anew
-		await until(() => events.readable.length > before);
+		await until(() => events.readable.length > before, "events.readable.length > before");
 	});
 
 	it("reports a clean close by the peer as an error with no argument, after the data was read", async () => {
 		const { socket, events } = open();
-		await until(() => peers.length === 1);
+		await until(() => peers.length === 1, "peers.length === 1");
 		peers[0].end(Buffer.from("last words"));
-		await until(() => events.readable.length === 1);
+		await until(() => events.readable.length === 1, "events.readable.length === 1");
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(events.errors).toBe(0); // held back while data is unread
 		socket.read();
-		await until(() => events.errors === 1);
+		await until(() => events.errors === 1, "events.errors === 1");
 		expect(() => socket.write(new Uint8Array(1))).toThrow("not ready"); // not closed for you, but done
 	});
 
@@ -171,7 +169,7 @@ describe("host TCP", () => {
 		server = createServer();
 		server.listen(0);
 		const { events } = open({ port: free });
-		await until(() => events.errors === 1);
+		await until(() => events.errors === 1, "events.errors === 1");
 		expect(events.writable).toEqual([]);
 	});
 
@@ -186,7 +184,7 @@ describe("host TCP", () => {
 
 	it("holds writes while the link is down and sends them when it returns", async () => {
 		const { socket, events } = open();
-		await until(() => events.writable.length === 1 && peers.length === 1);
+		await until(() => events.writable.length === 1 && peers.length === 1, "events.writable.length === 1 && peers.length === 1");
 		board.radio.disconnect();
 		socket.write(Buffer.from("during the outage"));
 		await new Promise((resolve) => setTimeout(resolve, 30));
@@ -194,6 +192,6 @@ describe("host TCP", () => {
 		board.radio.connect("lab", "");
 		let received = "";
 		peers[0].on("data", (data) => received += data);
-		await until(() => received === "during the outage");
+		await until(() => received === "during the outage", "received === 'during the outage'");
 	});
 });

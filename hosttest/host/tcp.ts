@@ -12,7 +12,7 @@
 import type DeviceTCP from "embedded:io/socket/tcp";
 import type { TCPOptions } from "embedded:io/socket/tcp";
 import { board, type Wire } from "./board";
-import { callback, closedError, copyTarget } from "./io-common";
+import { callback, closedError, copyTarget } from "../../modules/sim/io-common";
 import { CONNECTED } from "./radio";
 
 /** CONFIG_LWIP_TCP_SND_BUF_DEFAULT and TCP_WND_DEFAULT of the SDK's ESP32 sdkconfig. */

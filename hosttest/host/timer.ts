@@ -6,7 +6,7 @@
 import type DeviceTimer from "timer";
 import type { TimerId } from "timer";
 import { board } from "./board";
-import { closedError } from "./io-common";
+import { closedError } from "../../modules/sim/io-common";
 
 class HostTimer {
 	readonly #callback: (id: TimerId) => void;

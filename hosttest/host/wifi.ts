@@ -4,7 +4,7 @@
 
 import type DeviceWiFi from "embedded:network/interface/wifi";
 import { board } from "./board";
-import { callback, closedError, copyTarget } from "./io-common";
+import { callback, closedError, copyTarget } from "../../modules/sim/io-common";
 import { CONNECTED, type Radio } from "./radio";
 
 type OnChanged = (this: WiFi, what: "connection" | "address") => void;

@@ -13,6 +13,7 @@
 // XS-portable: it runs in the SDK's simulator and in the XS engine as well as on Node.
 
 import type { CameraOptions, DisposableFrame, SensorSettings } from "embedded:io/image/in/camera";
+import { callback, closedError, copyTarget } from "../io-common";
 
 /** What a simulated sensor puts in each frame. */
 export interface Sensor {
@@ -62,20 +63,6 @@ export interface CameraEnvironment {
 	readonly sensor: Sensor;
 	readonly frames: FrameStore;
 	readonly cameraCounts: CameraCounts;
-}
-
-// The rules every Moddable IO class follows (modules/io/common/builtinCommon.c): callbacks are read once
-// from the options and must be functions; `target` is copied; after close() everything throws.
-function optionalCallback<F>(options: { [key: string]: unknown }, name: string): F | undefined {
-	const value = options[name];
-	if (value === undefined || value === null) return undefined;
-	if (typeof value !== "function") throw new Error("not a function");
-	return value as F;
-}
-
-/** What XS throws for any use of a closed IO object (xsAPI.c fxGetHostDataValidate). */
-function closedError(): SyntaxError {
-	return new SyntaxError("C: xsGetHostData: invalid host data");
 }
 
 /** The ESP32 driver's frame sizes, ordered as camera.c searches them. */
@@ -139,8 +126,8 @@ export class SimulatedCamera {
 		const format = settings.format || "buffer";
 		if (format !== "buffer" && format !== "buffer/disposable") throw new RangeError("invalid format");
 		this.#format = format;
-		this.#onReadable = optionalCallback<OnReadable>(settings as { [key: string]: unknown }, "onReadable");
-		if ("target" in settings) this.target = settings.target;
+		this.#onReadable = callback<OnReadable>(settings, "onReadable");
+		copyTarget(this, settings);
 		this.#environment = environment;
 		[this.#width, this.#height] = environment.sensor.size ?? snap(settings.width ?? 240, settings.height ?? 176);
 		this.#capture(); // camera.c blocks until the first frame, which stays ready in a slot

@@ -1,6 +1,7 @@
 // Rules every Moddable IO class follows (modules/io/common/builtinCommon.c; reference/moddable-sdk.md §0):
 // callbacks are read once from the options object and must be functions; `target` is copied to the
-// instance; after close() every method and getter throws, and a second close() does nothing.
+// instance; after close() every method and getter throws, and a second close() does nothing. Used by the
+// simulated camera here and by the host modules (hosttest/host/); XS-portable.
 
 export type Callback = (...args: never[]) => void;
 
