@@ -1,30 +1,45 @@
 // What crosses between the XS engine and Node, both ways. Types only: the XS side (runtime/) and the
 // Node side (xs-device.ts) both import them, and nothing of this file runs.
 //
-// XS -> Node: a request is a JSON header sent with issueCommand(); `payloads` raw buffers follow, one
-// issueCommand each, so bytes cross as they are (the copy happens in C and is not metered). Node
-// answers every payload with nothing and the last message of a request with its reply.
+// XS -> Node: what needs no answer (trace text, a connection opened, bytes written, flow control, a
+// close) is posted: XS queues it and sends the queue, in order, with its next message to Node, so a crank
+// crosses to Node once for all of it, usually at its end. A question (a capture, a name to resolve) is a
+// call: one issueCommand carrying the posted queue and the question, answered at once. Either way the
+// message is a `Posting`: a big-endian u32 length, that many bytes of JSON, then the posted payloads
+// back to back (copied natively by XS, so the copy is not metered).
 //
 // Node -> XS: each crank is handleCommand(ArrayBuffer): a big-endian u32 length, that many bytes of a
-// JSON `Crank`, then the bytes of its data events; XS reads them as views, without copying.
+// JSON `Crank`, then the bytes of its data events; XS reads them as views, without copying. The crank's
+// reply is a Posting too: what XS posted during the crank, with the report when one was asked for.
 
 import type { ConfigSource } from "../host/board";
 import type { AccessPointOptions, RadioOptions } from "../host/radio";
 
-export type BridgeRequest =
+/** What XS tells Node without waiting for an answer, in the order it happened. */
+export type PostedOp =
 	/** The firmware's trace() text. */
 	| { op: "trace"; text: string }
-	/** Reply: the JPEG of frame `frame`. */
-	| { op: "capture"; width: number; height: number; frame: number; time: number }
-	/** Two payloads; reply: one byte, 1 when payload 0 equals bytes offset..offset+length of payload 1. */
-	| { op: "same"; payloads: 2; offset: number; length: number }
-	/** Reply: the IPv4 address, or nothing. */
-	| { op: "resolve"; host: string }
 	| { op: "connect"; wire: number; address: string; port: number }
-	/** One payload: the bytes offset..offset+length of it are written. */
-	| { op: "write"; wire: number; payloads: 1; offset: number; length: number }
+	/** `length` bytes of the posting's payloads, the next after the previous write's. */
+	| { op: "write"; wire: number; length: number }
 	| { op: "receiving"; wire: number; receiving: boolean }
 	| { op: "close"; wire: number };
+
+/** What XS asks Node, waiting for the answer. */
+export type BridgeCall =
+	/** Reply: the JPEG of frame `frame`. */
+	| { op: "capture"; width: number; height: number; frame: number; time: number }
+	/** Reply: the IPv4 address, or nothing. */
+	| { op: "resolve"; host: string };
+
+/** The JSON of one message from XS to Node. */
+export interface Posting {
+	posted: PostedOp[];
+	/** A question to answer now (only in an issueCommand). */
+	call?: BridgeCall;
+	/** The report a crank asked for (only in a crank's reply). */
+	report?: XsReport;
+}
 
 export type WireEvent =
 	| { wire: number; type: "connected" }

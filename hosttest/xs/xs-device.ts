@@ -7,11 +7,11 @@
 import { fileURLToPath } from "node:url";
 import type { ConfigSource } from "../host/board";
 import type { AccessPointOptions, RadioOptions } from "../host/radio";
-import type { BridgeRequest, Crank, WireEvent, XsBoardOptions, XsReport } from "./bridge-types";
+import type { BridgeCall, Crank, PostedOp, Posting, WireEvent, XsBoardOptions, XsReport } from "./bridge-types";
 import { bundle, FIRMWARE_ENTRY } from "./bundle";
 import type { BootSpec } from "./runtime/boot";
 import { NO_NETWORK, type PeerConnection, type XsNetwork } from "./xs-network";
-import { XsWorker, type CrankResult, type Meter } from "./xsnap-worker";
+import { XsWorker, type Meter } from "./xsnap-worker";
 
 /** Built by scripts/build-xs.mjs (which names the same path), in the tier's globalSetup. */
 export const XSNAP_WORKER = fileURLToPath(new URL("../../build/xs/xsnap-worker", import.meta.url));
@@ -61,7 +61,6 @@ export class XsDevice {
 	readonly #options: XsDeviceOptions;
 	readonly #network: XsNetwork;
 	readonly #wires = new Map<number, WireState>();
-	#request: { request: BridgeRequest; payloads: Uint8Array[]; count: number } | undefined;
 
 	private constructor(options: XsDeviceOptions) {
 		this.#options = options;
@@ -83,7 +82,7 @@ export class XsDevice {
 		const device = new XsDevice(options);
 		try {
 			await device.worker.evaluate(boot);
-			await device.worker.evaluate("xscam.boot(" + JSON.stringify(spec) + ")");
+			device.#posting((await device.worker.evaluate("xscam.boot(" + JSON.stringify(spec) + ")")).result);
 		}
 		catch (error) {
 			await device.worker.close();
@@ -106,8 +105,7 @@ export class XsDevice {
 
 	/** The board's counts, in a crank that does not move the clock. */
 	async report(): Promise<XsReport> {
-		const { result } = await this.#deliver({ advance: 0, report: true });
-		return JSON.parse(Buffer.from(result).toString("utf8")) as XsReport;
+		return (await this.#deliver({ advance: 0, report: true })).report!;
 	}
 
 	/** Live slots after a full garbage collection, in a crank that does not move the clock. */
@@ -122,7 +120,9 @@ export class XsDevice {
 	 */
 	async close(): Promise<string> {
 		let failure: Error | undefined;
-		if (this.worker.running) await this.worker.evaluate("xscam.close()").catch((error: Error) => void (failure = error));
+		if (this.worker.running) {
+			await this.worker.evaluate("xscam.close()").then(({ result }) => void this.#posting(result), (error: Error) => void (failure = error));
+		}
 		for (const wire of this.#wires.values()) wire.peer.close();
 		this.#wires.clear();
 		await this.worker.close();
@@ -130,51 +130,60 @@ export class XsDevice {
 		return this.worker.stderr;
 	}
 
+	/** An issueCommand from XS: a Posting (bridge-types.ts) whose call, if any, is answered. */
 	#command(bytes: Uint8Array): Uint8Array | string | void {
-		const pending = this.#request;
-		if (pending) {
-			pending.payloads.push(bytes);
-			if (pending.payloads.length < pending.count) return;
-			this.#request = undefined;
-			return this.#serve(pending.request, pending.payloads);
-		}
-		const request = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")) as BridgeRequest;
-		const count = "payloads" in request ? request.payloads : 0;
-		if (count === 0) return this.#serve(request, []);
-		this.#request = { request, payloads: [], count };
+		const { call } = this.#posting(bytes);
+		if (call) return this.#answer(call);
 	}
 
-	#serve(request: BridgeRequest, payloads: Uint8Array[]): Uint8Array | string | void {
-		switch (request.op) {
-			case "trace":
-				this.trace += request.text;
-				this.#options.onTrace?.(request.text);
-				return;
-			case "capture":
-				return this.#options.sensor.capture(request.width, request.height, request.frame, request.time);
-			case "same": {
-				const [held, bytes] = payloads;
-				return Uint8Array.of(Buffer.from(held).equals(bytes.subarray(request.offset, request.offset + request.length)) ? 1 : 0);
+	/** Carries out what XS posted, in order; returns the posting's JSON. */
+	#posting(bytes: Uint8Array): Posting {
+		const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		const jsonLength = view.readUInt32BE(0);
+		const posting = JSON.parse(view.toString("utf8", 4, 4 + jsonLength)) as Posting;
+		let offset = 4 + jsonLength;
+		for (const op of posting.posted) {
+			if (op.op === "write") {
+				this.#carryOut(op, bytes.subarray(offset, offset + op.length));
+				offset += op.length;
 			}
-			case "resolve":
-				return this.#network.resolve?.(request.host) ?? "";
+			else this.#carryOut(op);
+		}
+		return posting;
+	}
+
+	#carryOut(op: PostedOp, payload?: Uint8Array): void {
+		switch (op.op) {
+			case "trace":
+				this.trace += op.text;
+				this.#options.onTrace?.(op.text);
+				return;
 			case "connect":
-				this.#connect(request.wire, request.address, request.port);
+				this.#connect(op.wire, op.address, op.port);
 				return;
 			case "write":
-				this.#wires.get(request.wire)?.peer.write(payloads[0].subarray(request.offset, request.offset + request.length));
+				this.#wires.get(op.wire)?.peer.write(payload!);
 				return;
 			case "receiving": {
-				const wire = this.#wires.get(request.wire);
-				if (wire) wire.receiving = request.receiving;
+				const wire = this.#wires.get(op.wire);
+				if (wire) wire.receiving = op.receiving;
 				return;
 			}
 			case "close": {
-				const wire = this.#wires.get(request.wire);
-				this.#wires.delete(request.wire);
+				const wire = this.#wires.get(op.wire);
+				this.#wires.delete(op.wire);
 				wire?.peer.close();
 				return;
 			}
+		}
+	}
+
+	#answer(call: BridgeCall): Uint8Array | string {
+		switch (call.op) {
+			case "capture":
+				return this.#options.sensor.capture(call.width, call.height, call.frame, call.time);
+			case "resolve":
+				return this.#network.resolve?.(call.host) ?? "";
 		}
 	}
 
@@ -194,13 +203,14 @@ export class XsDevice {
 		this.#wires.set(id, { peer, receiving: true, queue });
 	}
 
-	async #deliver(orders: Omit<Crank, "events">): Promise<CrankResult> {
+	async #deliver(orders: Omit<Crank, "events">): Promise<{ meter: Meter; report?: XsReport }> {
 		this.#network.tick?.(this.now);
-		const result = await this.worker.deliver(this.#crank(orders)).catch((error: Error) => {
+		const { meter, result } = await this.worker.deliver(this.#crank(orders)).catch((error: Error) => {
 			throw explained(error);
 		});
+		const { report } = this.#posting(result);
 		this.now += orders.advance;
-		return result;
+		return { meter, report };
 	}
 
 	/** The crank's message: its JSON, then the bytes of its data events (runtime/xs-board.ts reads it). */

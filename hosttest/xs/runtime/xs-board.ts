@@ -1,23 +1,28 @@
 // The simulated board inside the XS engine: hosttest/host/board.ts's Board, on which the very same host
 // modules (camera.ts, tcp.ts, wifi.ts, …) run in XS as they run on Node. What is simulated in JS stays
 // here (the radio, the preferences, the virtual clock); what needs Node (the sensor's JPEGs, the other
-// end of each TCP connection, the trace console) crosses the bridge with issueCommand, synchronously.
+// end of each TCP connection, the trace console) crosses the bridge (bridge-types.ts): what needs no
+// answer is posted and reaches Node with the crank's reply, a question is one synchronous issueCommand.
 //
-// The wire acknowledges each write in the next turn (the bytes are in Node before write() returns), so
-// write() still reports the space left, as on the device, and a frame is written whole within the crank
-// that captured it. Frame bytes are never copied by JS here: hold()
-// copies natively (ArrayBuffer.prototype.slice is a memcpy XS does not meter by size), detach() is a
-// native transfer(0), and the bytes a board must compare cross to Node as they are.
+// A write is copied at once (natively: ArrayBuffer.prototype.slice is a memcpy XS does not meter by
+// size), as lwIP copies it, and the wire acknowledges it in the next turn, so write() still reports the
+// space left, as on the device, and a frame is written whole within the crank that captured it. Frame
+// bytes are never copied by JS here: hold() slices natively, detach() is a native transfer(0), and the
+// check that a frame came back unwritten compares natively.
 
 import { installBoard, newCameraCounts, type Board, type Network, type Wire, type WireEvents } from "../../host/board";
 import { Radio } from "../../host/radio";
-import type { BridgeRequest, Crank, XsBoardOptions, XsReport } from "../bridge-types";
+import type { BridgeCall, Crank, PostedOp, XsBoardOptions, XsReport } from "../bridge-types";
 import { VirtualClock } from "./virtual-clock";
 
 /** The start compartment's side of issueCommand (runtime/boot.ts). */
 export interface Bridge {
-	/** Sends `request`, then each payload as it is; returns Node's reply. */
-	call(request: BridgeRequest, payloads?: ArrayBuffer[]): ArrayBuffer;
+	/** Queues `op` (and its payload, which the caller gives up) for Node, in order; nothing waits. */
+	post(op: PostedOp, payload?: ArrayBuffer): void;
+	/** Asks Node, after everything posted so far; returns the answer. */
+	call(question: BridgeCall): ArrayBuffer;
+	/** Whether `held` holds exactly `bytes` (compared natively: no metered loop over the bytes). */
+	equal(held: ArrayBuffer, bytes: Uint8Array): boolean;
 	/** UTF-8 bytes to a string (TextDecoder, which the firmware's compartment does not have). */
 	decode(bytes: Uint8Array): string;
 }
@@ -44,11 +49,11 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 			const id = ++wireCount;
 			wires.set(id, events);
 			let receiving = true;
-			bridge.call({ op: "connect", wire: id, address, port });
+			bridge.post({ op: "connect", wire: id, address, port });
 			const wire: Wire = {
 				write(bytes) {
-					// The whole buffer crosses; Node takes the view's range (a view is never copied here).
-					bridge.call({ op: "write", wire: id, payloads: 1, offset: bytes.byteOffset, length: bytes.byteLength }, [bytes.buffer as ArrayBuffer]);
+					const buffer = bytes.buffer as ArrayBuffer;
+					bridge.post({ op: "write", wire: id, length: bytes.byteLength }, buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 					const count = bytes.byteLength;
 					clock.defer(() => { // acknowledged in the next turn, as the ESP32's lwIP does once the peer ACKs
 						if (wires.has(id)) events.onSent(count);
@@ -57,11 +62,11 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 				setReceiving(on) {
 					if (on === receiving || !wires.has(id)) return;
 					receiving = on;
-					bridge.call({ op: "receiving", wire: id, receiving: on });
+					bridge.post({ op: "receiving", wire: id, receiving: on });
 				},
 				close() {
 					if (!wires.delete(id)) return;
-					bridge.call({ op: "close", wire: id });
+					bridge.post({ op: "close", wire: id });
 				},
 			};
 			return wire;
@@ -77,7 +82,7 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 		setTimer: (callback, ms) => clock.setTimer(callback, ms),
 		clearTimer: (handle) => clock.clearTimer(handle),
 		defer: (callback) => clock.defer(callback),
-		trace: (text) => void bridge.call({ op: "trace", text }),
+		trace: (text) => bridge.post({ op: "trace", text }),
 		config: options.config,
 		radio,
 		network,
@@ -88,9 +93,7 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 		},
 		frames: {
 			hold: (bytes) => (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-			unchanged: (buffer, bytes) => new Uint8Array(bridge.call(
-				{ op: "same", payloads: 2, offset: bytes.byteOffset, length: bytes.byteLength }, [buffer, bytes.buffer as ArrayBuffer],
-			))[0] === 1,
+			unchanged: (buffer, bytes) => bridge.equal(buffer, bytes),
 			detach: (buffer) => void (buffer as Transferable).transfer(0),
 		},
 		cameraCounts: newCameraCounts(),
