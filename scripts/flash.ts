@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readSettings } from "../src/settings";
+import { readSettings } from "../src/app/settings";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const LOCAL = join(root, "xscam.local.json");

@@ -5,7 +5,9 @@
 
 import { Command, InvalidArgumentError, Option } from "commander";
 import pino from "pino";
-import { FRAME_SIZES, frameSizeNames } from "../src/camera/frame-sizes.ts";
+import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../src/camera/frame-pacer.ts";
+import { frameSizeName } from "../src/camera/frame-sizes.ts";
+import { OV2640 } from "../src/camera/sensors/ov2640.ts";
 import { SimulatedCamera } from "../hosttest/host/simulated-camera.ts";
 import { isXscamError } from "../server/errors.ts";
 import { createReceiver, type Receiver } from "../server/receiver.ts";
@@ -20,13 +22,16 @@ function integer(min: number, max: number) {
 
 function frameRate(text: string): number {
 	const value = Number(text);
-	if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value < 0.1 || value > 60) throw new InvalidArgumentError("must be 0.1 to 60 frames per second.");
+	if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value < FRAME_RATE_MIN || value > FRAME_RATE_MAX)
+		throw new InvalidArgumentError("must be " + FRAME_RATE_MIN + " to " + FRAME_RATE_MAX + " frames per second.");
 	return value;
 }
 
+/** The simulated cameras are OV2640s: they take its sizes. */
 function frameSize(text: string): string {
-	if (!(text.toUpperCase() in FRAME_SIZES)) throw new InvalidArgumentError("must be one of " + frameSizeNames() + ".");
-	return text.toUpperCase();
+	const name = frameSizeName(text);
+	if (name === undefined || !OV2640.frameSizes.includes(name)) throw new InvalidArgumentError("must be one of " + OV2640.frameSizes.join(", ") + ".");
+	return name;
 }
 
 function server(text: string): { host: string; port: number } {
@@ -38,7 +43,7 @@ function server(text: string): { host: string; port: number } {
 const program = new Command("npm start --")
 	.description("Runs the xscam receiver with simulated cameras: the real firmware on a simulated board, no hardware needed.")
 	.addOption(new Option("--cameras <count>", "how many simulated cameras").default(1).argParser(integer(1, 500)))
-	.addOption(new Option("--frame-size <name>", "frame size of each camera (" + frameSizeNames() + ")").default("VGA").argParser(frameSize))
+	.addOption(new Option("--frame-size <name>", "frame size of each camera (" + OV2640.frameSizes.join(", ") + ")").default("VGA").argParser(frameSize))
 	.addOption(new Option("--fps <rate>", "frame-rate cap of each camera").default(10).argParser(frameRate))
 	.addOption(new Option("--server <host:port>", "stream to this receiver instead of starting one").argParser(server))
 	.addOption(new Option("--http-port <port>", "the web page's port").default(8080).argParser(integer(0, 65535)))

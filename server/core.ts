@@ -4,7 +4,8 @@
 
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { Cameras } from "./cameras";
+import type { FrameBus } from "./cameras/frame-bus";
+import type { CameraRegistry } from "./cameras/registry";
 import type { Clock } from "./clock";
 import type { ResolvedOptions } from "./options";
 
@@ -12,7 +13,9 @@ export interface Core {
 	readonly options: ResolvedOptions;
 	readonly log: Logger;
 	readonly clock: Clock;
-	readonly cameras: Cameras;
+	readonly cameras: CameraRegistry;
+	/** Every frame ingest takes, to the viewers and the recorder. */
+	readonly frames: FrameBus;
 	/** This receiver's metrics; never prom-client's global registry, so two receivers in one process stay apart. */
 	readonly registry: Registry;
 }

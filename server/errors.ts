@@ -24,6 +24,7 @@ const CATALOG = {
 	// ingest (ingest/session.ts): why a camera connection was closed
 	XSCAM_ERR_NO_HELLO: entry("%s before the hello"),
 	XSCAM_ERR_SECOND_HELLO: entry("a second hello on one connection"),
+	XSCAM_ERR_SECOND_CAPABILITIES: entry("a second capabilities message on one connection"),
 	XSCAM_ERR_HELLO_TIMEOUT: entry("no hello within %s ms"),
 	XSCAM_ERR_SILENT: entry("nothing received for %s ms"),
 	XSCAM_ERR_TOO_MANY_CAMERAS: entry("already %s cameras, the limit", 500, RangeError),
@@ -37,6 +38,7 @@ const CATALOG = {
 	XSCAM_ERR_CONTROL_BUSY: entry("camera %s already has %s control requests waiting", 429, RangeError),
 	XSCAM_ERR_CONTROL_TIMEOUT: entry("camera %s did not answer control request %s within %s ms", 504),
 	XSCAM_ERR_CONTROL_ABORTED: entry("camera %s disconnected before answering control request %s", 503),
+	XSCAM_ERR_BAD_CONTROL_RESULT: entry("camera %s answered control request %s wrongly: %s", 502),
 	// viewers (http/fan-out.ts)
 	XSCAM_ERR_VIEWER_STALLED: entry("the viewer read nothing for %s ms"),
 	// recording (record/)

@@ -4,7 +4,7 @@
 // that names the option and what it allows (ESPHome-style validation, at start, before anything binds).
 
 import type { Logger } from "pino";
-import { MAX_ID_BYTES } from "../src/protocol/constants";
+import { ID_PATTERN, ID_RULE, MAX_ID_BYTES } from "../src/protocol/constants";
 import type { Clock } from "./clock";
 import { xscamError } from "./errors";
 import type { OpenFile } from "./record/segment-writer";
@@ -23,7 +23,6 @@ const BYTE_UNITS: { [unit: string]: number } = {
 	"": 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3,
 	t: 1e12, tb: 1e12, tib: 1024 ** 4,
 };
-const ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 function showDuration(ms: number): string {
@@ -115,7 +114,7 @@ const cameraIds: Kind<string[]> = {
 	parse: (text) => cameraIds.check(text.split(",").map((id) => id.trim()).filter((id) => id !== "")),
 	check(value) {
 		if (!Array.isArray(value) || value.some((id) => typeof id !== "string" || id.length > MAX_ID_BYTES || !ID_PATTERN.test(id)))
-			reject("camera ids (1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -), comma-separated, got " + JSON.stringify(value));
+			reject("camera ids (" + ID_RULE + "), comma-separated, got " + JSON.stringify(value));
 		return value as string[];
 	},
 	show: (ids) => (ids.length === 0 ? "none" : ids.join(",")),
@@ -152,7 +151,7 @@ export const OPTION_SPECS = {
 	ingestPort: spec("--ingest-port <port>", "XSCAM_INGEST_PORT", integer(0, 65535), 8700, "TCP port the cameras stream to (0: any free port)"),
 	httpPort: spec("--http-port <port>", "XSCAM_HTTP_PORT", integer(0, 65535), 8080, "HTTP port of the web page, streams, API and /metrics (0: any free port)"),
 	host: spec("--host <address>", "XSCAM_HOST", host, "0.0.0.0", "address both ports bind to (:: for IPv6 too, 127.0.0.1 for this machine only)"),
-	maxMessageBytes: spec("--max-message-bytes <size>", "XSCAM_MAX_MESSAGE_BYTES", bytes(4096, 64 * MiB), MiB, "largest message a camera may send, e.g. 1MiB (a frame's JPEG plus 16 bytes)"),
+	maxBodyBytes: spec("--max-body-bytes <size>", "XSCAM_MAX_BODY_BYTES", bytes(4096, 64 * MiB), MiB, "largest message body a camera may send, e.g. 1MiB (a frame's body is its JPEG plus 16 bytes)"),
 	pingIntervalMs: spec("--ping-interval <duration>", "XSCAM_PING_INTERVAL", duration(100, HOUR), 5 * SECOND, "ping each camera this often; close it after 3 intervals of silence"),
 	helloTimeoutMs: spec("--hello-timeout <duration>", "XSCAM_HELLO_TIMEOUT", duration(100, HOUR), 10 * SECOND, "close a connection that has not said hello by then"),
 	viewerStallMs: spec("--viewer-stall-timeout <duration>", "XSCAM_VIEWER_STALL_TIMEOUT", duration(100, HOUR), 20 * SECOND, "drop a viewer that has read nothing for this long"),

@@ -6,8 +6,9 @@
 import pino from "pino";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { Cameras } from "./cameras";
-import type { Camera } from "./cameras";
+import type { Camera } from "./cameras/camera";
+import { FrameBus } from "./cameras/frame-bus";
+import { CameraRegistry } from "./cameras/registry";
 import { systemClock } from "./clock";
 import type { Core, Part } from "./core";
 import { xscamError } from "./errors";
@@ -41,9 +42,9 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const log = resolved.logger ?? pino({ level: resolved.logLevel, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
 		pino.destination({ fd: 1, sync: true })); // sync: an exit right after a fatal line still prints it
 	const clock = resolved.clock ?? systemClock;
-	const cameras = new Cameras(resolved.maxCameras, clock);
+	const cameras = new CameraRegistry(resolved.maxCameras, clock);
 	const registry = createRegistry(resolved.processMetrics ?? false);
-	const core: Core = { options: resolved, log, clock, cameras, registry };
+	const core: Core = { options: resolved, log, clock, cameras, frames: new FrameBus(), registry };
 	registerCameraMetrics(core);
 
 	const ingest = registerIngest(core);
@@ -89,7 +90,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	return receiver;
 }
 
-/** The per-camera numbers of cameras.ts and of each camera's last stats message. */
+/** The per-camera numbers of each camera's presence and intake, and of its last stats message. */
 function registerCameraMetrics({ registry, cameras }: Core): void {
 	type Report = (labels: { camera: string }, value: number) => void;
 	const each = (read: (camera: Camera) => number | undefined) => (report: Report) => {
@@ -98,13 +99,14 @@ function registerCameraMetrics({ registry, cameras }: Core): void {
 			if (value !== undefined) report({ camera: camera.id }, value);
 		}
 	};
-	gauge(registry, "xscam_camera_online", "1 while the camera is connected", ["camera"], each((c) => (c.link ? 1 : 0)));
-	counter(registry, "xscam_camera_connections_total", "Connections that said hello with this camera's id", ["camera"], each((c) => c.connections));
-	counter(registry, "xscam_frames_received_total", "Frames received from the camera", ["camera"], each((c) => c.framesReceived));
-	counter(registry, "xscam_received_bytes_total", "JPEG bytes received from the camera", ["camera"], each((c) => c.bytesReceived));
-	counter(registry, "xscam_frames_lost_total", "Frames lost between the camera and the receiver (sequence gaps)", ["camera"], each((c) => c.framesLost));
-	counter(registry, "xscam_frames_bad_total", "Frames dropped because they were not JPEG", ["camera"], each((c) => c.framesBad));
-	counter(registry, "xscam_device_frames_dropped_total", "Frames the camera dropped itself, from its stats (resets when it restarts)", ["camera"], each((c) => c.stats?.dropped));
-	gauge(registry, "xscam_device_rssi_dbm", "Wi-Fi signal the camera reports", ["camera"], each((c) => c.stats?.rssi));
-	gauge(registry, "xscam_device_free_heap_bytes", "Free heap the camera reports", ["camera"], each((c) => c.stats?.freeHeap));
+	gauge(registry, "xscam_camera_online", "1 while the camera is connected", ["camera"], each((c) => (c.presence.connection ? 1 : 0)));
+	counter(registry, "xscam_camera_connections_total", "Connections that said hello with this camera's id", ["camera"], each((c) => c.presence.connections));
+	counter(registry, "xscam_frames_received_total", "Frames received from the camera", ["camera"], each((c) => c.intake.framesReceived));
+	counter(registry, "xscam_received_bytes_total", "JPEG bytes received from the camera", ["camera"], each((c) => c.intake.bytesReceived));
+	counter(registry, "xscam_frames_lost_total", "Frames lost between the camera and the receiver (sequence gaps)", ["camera"], each((c) => c.intake.framesLost));
+	counter(registry, "xscam_frames_bad_total", "Frames dropped because they were not JPEG", ["camera"], each((c) => c.intake.framesBad));
+	counter(registry, "xscam_frames_misdated_total", "Frames whose capture time was not believable (the camera's clock is off)", ["camera"], each((c) => c.intake.framesMisdated));
+	counter(registry, "xscam_device_frames_dropped_total", "Frames the camera dropped itself, from its stats (resets when it restarts)", ["camera"], each((c) => c.intake.stats?.dropped));
+	gauge(registry, "xscam_device_rssi_dbm", "Wi-Fi signal the camera reports", ["camera"], each((c) => c.intake.stats?.rssi));
+	gauge(registry, "xscam_device_free_heap_bytes", "Free heap the camera reports", ["camera"], each((c) => c.intake.stats?.freeHeap));
 }

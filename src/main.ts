@@ -13,8 +13,8 @@ import config from "mc/config";
 import Net from "net";
 import Preference from "preference";
 import Timer from "timer";
-import { Device } from "./device";
-import { readSettings } from "./settings";
+import { Device } from "./app/device";
+import { readSettings } from "./app/settings";
 
 function log(line: string): void {
 	trace("xscam: " + line + "\n");

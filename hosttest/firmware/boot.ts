@@ -3,7 +3,7 @@
 
 import { vi } from "vitest";
 import type { Board } from "../host/board";
-import type { Device } from "../../src/device";
+import type { Device } from "../../src/app/device";
 
 export async function boot(board: Board): Promise<Device | undefined> {
 	vi.resetModules();

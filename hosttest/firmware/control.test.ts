@@ -3,7 +3,7 @@
 // and a frame size stored for the next start, which a second boot of the same board then uses.
 
 import { afterEach, beforeEach, expect, it } from "vitest";
-import type { Device } from "../../src/device";
+import type { Device } from "../../src/app/device";
 import { encode } from "../../src/protocol/encoder";
 import type { ControlResult } from "../../src/protocol/types";
 import { boot } from "./boot";
@@ -32,7 +32,8 @@ async function control(connection: number, requestId: number, settings: { [key: 
 }
 
 it("answers every key: applied at once, pending until the next start, or refused with the reason", async () => {
-	device = await boot(deviceBoard({ port: receiver.port }));
+	const board = deviceBoard({ port: receiver.port });
+	device = await boot(board);
 	await receiver.until(() => receiver.frames.length >= 1);
 	const result = await control(1, 7, {
 		frameRate: 2, brightness: 1, contrast: -2, frameSize: "vga",
@@ -43,14 +44,14 @@ it("answers every key: applied at once, pending until the next start, or refused
 		applied: { frameRate: 2, brightness: 1, contrast: -2 },
 		pending: { frameSize: "VGA" },
 		refused: {
-			saturation: "must be an integer -2 to 2",
+			saturation: "must be an integer from -2 to 2",
 			sharpness: "not a setting of this camera", // the OV2640 has none
-			whiteBalance: "must be an integer 0 to 4",
+			whiteBalance: "must be an integer from 0 to 4",
 			hue: "not a setting of this camera",
 			denoise: "not a setting of this camera",
 		},
 	});
-	expect(device!.capture.sensorSettings).toMatchObject({ brightness: 1, conrast: -2 }); // the SDK's spelling
+	expect(board.sensor.registers.values).toMatchObject({ brightness: 1, contrast: -2 }); // they reached the sensor
 	expect(device!.capture.frameRate).toBe(2);
 });
 

@@ -2,7 +2,7 @@
 // to a receiver over a real loopback socket, and the JPEG bytes that arrive are the camera's own.
 
 import { afterEach, beforeEach, expect, it } from "vitest";
-import type { Device } from "../../src/device";
+import type { Device } from "../../src/app/device";
 import { frameNumberOf } from "../host/marked-jpeg";
 import { boot } from "./boot";
 import { deviceBoard } from "./device-board";

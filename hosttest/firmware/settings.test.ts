@@ -2,7 +2,7 @@
 // gives it (strings). A bad value is one line that names the key and what is allowed.
 
 import { describe, expect, it } from "vitest";
-import { readSettings } from "../../src/settings";
+import { readSettings } from "../../src/app/settings";
 
 const GOOD = {
 	ssid: "home", password: "correct horse", server: "receiver.local", port: 8700, id: "cam-1",
@@ -46,7 +46,8 @@ describe("readSettings", () => {
 		["id", "..", "config: id must be"],
 		["id", "c".repeat(33), "config: id must be"],
 		["key", "too short", "config: key must be \"\" or 16 to 128 printable ASCII characters"],
-		["frameSize", "4K", "config: frameSize must be one of 96X96, QQVGA, QCIF, HQVGA, 240X240, QVGA, CIF, HVGA, VGA, SVGA, XGA, HD, SXGA, UXGA, got \"4K\""],
+		// the camera driver's sizes: which of them this camera's sensor offers is checked once the camera says what it is (device.test.ts)
+		["frameSize", "4K", "config: frameSize must be one of 96X96, QQVGA, 128X128, QCIF, HQVGA, 240X240, QVGA, 320X320, CIF, HVGA, VGA, SVGA, XGA, HD, SXGA, UXGA, FHD, QXGA, QHD, WQXGA, got \"4K\""],
 		["frameRate", "0", "config: frameRate must be a number of frames per second, 0.1 to 60, got \"0\""],
 		["frameRate", 61, "config: frameRate must be a number of frames per second, 0.1 to 60"],
 		["frameRate", "fast", "config: frameRate must be"],

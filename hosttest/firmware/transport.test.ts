@@ -3,7 +3,7 @@
 // by itself), a half-open connection (silence is noticed), and pings, all with the unchanged firmware.
 
 import { afterEach, beforeEach, expect, it } from "vitest";
-import type { Device } from "../../src/device";
+import type { Device } from "../../src/app/device";
 import { frameNumberOf } from "../host/marked-jpeg";
 import { boot } from "./boot";
 import { deviceBoard, type DeviceBoard } from "./device-board";
@@ -42,8 +42,8 @@ it("on a slow link sends the newest frames and holds at most one in flight and o
 	// 1. the receiver stops reading: the kernel buffers fill, then the device's writes stall
 	server.pause(1);
 	let maxHeld = 0;
-	const dropsAtPause = device!.connection.sender.dropped;
-	while (device!.connection.sender.dropped < dropsAtPause + 40) {
+	const dropsAtPause = device!.session.dropped;
+	while (device!.session.dropped < dropsAtPause + 40) {
 		maxHeld = Math.max(maxHeld, held(board));
 		await sleep(5);
 	}
@@ -72,13 +72,13 @@ it("resumes the stream by itself when the receiver goes away and comes back", as
 
 	await first.close(); // connections reset, nothing listening: reconnects are refused for a while
 	await sleep(1500);
-	expect(device!.connection.state).toBe("waiting");
+	expect(device!.session.state).toBe("waiting");
 
 	const second = await receiver(port);
 	await second.until(() => second.frames.length >= 5);
 	expect(second.messages[0]).toMatchObject({ type: "hello", id: "cam-1" });
 	expect(second.frames[0].seq).toBe(0); // a new connection counts from zero
-	expect(device!.connection.reconnects).toBeGreaterThanOrEqual(1);
+	expect(device!.session.reconnects).toBeGreaterThanOrEqual(1);
 }, 30_000);
 
 it("notices a half-open connection by its silence, and reconnects", async () => {

@@ -2,7 +2,7 @@
 
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { FIRMWARE_VERSION } from "../../src/version";
+import { FIRMWARE_VERSION } from "../../src/app/version";
 
 it("matches package.json", () => {
 	const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

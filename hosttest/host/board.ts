@@ -9,6 +9,7 @@ import type { Radio } from "./radio";
 
 export type { CameraCounts, FrameStore, Sensor };
 export { newCameraCounts } from "../../modules/sim/camera/simulated-camera";
+export { newSensorRegisters } from "../../modules/sim/camera/sensor-models";
 
 /** One TCP connection's byte pipe, as the network delivers it. */
 export interface Wire {

@@ -4,7 +4,8 @@
 import { lookup } from "node:dns";
 import { existsSync, readFileSync } from "node:fs";
 import { Socket } from "node:net";
-import { newCameraCounts, type Board, type ConfigSource, type Network, type Sensor, type WireEvents } from "./board";
+import { sensorModel } from "../../modules/sim/camera/sensor-models";
+import { newCameraCounts, newSensorRegisters, type Board, type ConfigSource, type Network, type Sensor, type WireEvents } from "./board";
 import { Radio, type AccessPointOptions, type RadioOptions } from "./radio";
 import { renderTestPattern } from "./test-pattern";
 
@@ -12,8 +13,8 @@ export interface NodeBoardOptions {
 	config: ConfigSource;
 	accessPoints?: AccessPointOptions[];
 	radio?: RadioOptions;
-	/** The sensor's frames; a moving test pattern by default. */
-	sensor?: Partial<Sensor>;
+	/** The sensor's frames; an OV2640 making a moving test pattern by default. */
+	sensor?: Partial<Omit<Sensor, "registers">>;
 	/** Free heap to report; undefined acts as a release build. */
 	freeMemory?: number;
 	/** Where the firmware's trace() goes; stdout by default. */
@@ -24,12 +25,6 @@ export interface NodeBoardOptions {
 
 const SIM_FRAMES = new URL("../../modules/sim/camera/frames/", import.meta.url);
 
-/** The OV2640's rates at an XCLK of 20 MHz: CIF and below, up to SVGA, larger (reference/peers.md §2.1). */
-export function ov2640Fps(width: number, height: number): number {
-	const pixels = width * height;
-	return pixels <= 400 * 296 ? 50 : pixels <= 800 * 600 ? 25 : 12.5;
-}
-
 export function createNodeBoard(options: NodeBoardOptions): Board {
 	const timers = {
 		setTimer: (callback: () => void, ms: number) => setTimeout(callback, ms),
@@ -38,9 +33,11 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 	const radio = new Radio(timers, options.radio);
 	for (const accessPoint of options.accessPoints ?? []) radio.addAccessPoint(accessPoint);
 	const id = String(options.config.commandLine.id ?? options.config.manifest.id ?? "camera");
+	const model = options.sensor?.model ?? "OV2640";
 	const sensor: Sensor = {
-		model: options.sensor?.model ?? "OV2640",
-		fps: options.sensor?.fps ?? ov2640Fps,
+		model,
+		fps: options.sensor?.fps ?? sensorModel(model).fps,
+		registers: newSensorRegisters(),
 		capture: options.sensor?.capture ??
 			((width, height, frameNumber, time) => renderTestPattern({ width, height, cameraId: id, frameNumber, captureTime: time })),
 	};

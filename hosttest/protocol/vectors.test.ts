@@ -1,7 +1,9 @@
 // One vector table (vectors.ts) drives decode, encode, round trip and split-at-every-offset tests.
 import { describe, expect, it } from "vitest";
+import { SERVER_TO_DEVICE } from "../../src/protocol/constants";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
+import { CODECS } from "../../src/protocol/messages";
 import type { Message } from "../../src/protocol/types";
 import { ERROR_VECTORS, VECTORS } from "./vectors";
 
@@ -17,7 +19,7 @@ function decodeAll(from: "device" | "server", chunks: Uint8Array[]): { messages:
 	return { messages, held };
 }
 
-const sender = (message: Message) => (message.type === "welcome" || message.type === "ping" || message.type === "control" ? "server" : "device");
+const sender = (message: Message) => (CODECS[message.type].code & SERVER_TO_DEVICE ? "server" : "device");
 
 describe.each(VECTORS)("$name", ({ message, bytes }) => {
 	it("encodes to the vector's bytes", () => {
@@ -67,5 +69,39 @@ describe.each(ERROR_VECTORS)("refuses $name", ({ from, code, bytes }) => {
 		const good = VECTORS.find((vector) => sender(vector.message) === from)!;
 		expect(decoder.push(good.bytes)).toBe(0);
 		expect(messages).toHaveLength(1);
+	});
+});
+
+describe("Decoder limits and frame ownership", () => {
+	const hello = VECTORS.find((vector) => vector.name === "hello")!;
+	const frame = VECTORS.find((vector) => vector.name === "frame")!;
+	const both = Buffer.concat([hello.bytes, frame.bytes]);
+
+	it("applies a limit raised while a message is delivered to the next message of the same chunk", () => {
+		const types: string[] = [];
+		const decoder: Decoder = new Decoder({
+			from: "device", maxBodyBytes: 806,
+			onMessage: (message) => {
+				types.push(message.type);
+				if (message.type === "hello") decoder.limit = 1 << 20; // what a receiver does once a camera said hello
+			},
+		});
+		expect(decoder.push(Buffer.concat([hello.bytes, encode({ type: "frame", seq: 0, captureTime: 0, width: 1, height: 1, jpeg: new Uint8Array(2000) })]))).toBe(0);
+		expect(types).toEqual(["hello", "frame"]);
+	});
+
+	it("hands a frame over in a buffer of its own with ownFrames: a copy of a whole frame, the assembled bytes of a split one", () => {
+		const jpegs: Uint8Array[] = [];
+		const decoder = new Decoder({ from: "device", maxBodyBytes: 1 << 20, ownFrames: true, onMessage: (message) => message.type === "frame" && jpegs.push(message.jpeg) });
+		decoder.push(both); // whole, in one chunk
+		const cut = hello.bytes.byteLength + 12;
+		decoder.push(both.subarray(0, cut)); // split across two chunks
+		decoder.push(both.subarray(cut));
+		expect(jpegs).toHaveLength(2);
+		for (const jpeg of jpegs) {
+			expect(jpeg.buffer).not.toBe(both.buffer); // not a view of what the socket gave
+			expect(jpeg.byteLength + 16).toBe(jpeg.buffer.byteLength); // the body's own bytes, nothing else held
+			expect(Buffer.from(jpeg).toString("hex")).toBe("ffd8ffe00010ffd9");
+		}
 	});
 });

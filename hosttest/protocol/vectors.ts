@@ -51,6 +51,47 @@ export const VECTORS: Vector[] = [
 		`),
 	},
 	{
+		name: "hello of a device that announces its capabilities",
+		message: { type: "hello", flags: 2, width: 640, height: 480, id: "porch", firmware: "0.2.0", board: "esp32cam", sensor: "OV2640" },
+		bytes: hex(`
+			58 43 01 01 00 00 00 21 # header: hello, body 33
+			02                # flags: bit 1, a capabilities message follows
+			02 80 01 e0       # 640 x 480
+			05 70 6f 72 63 68 # id "porch"
+			05 30 2e 32 2e 30 # firmware "0.2.0"
+			08 65 73 70 33 32 63 61 6d # board "esp32cam"
+			06 4f 56 32 36 34 30       # sensor "OV2640"
+		`),
+	},
+	{
+		name: "capabilities",
+		message: {
+			type: "capabilities", controls: [
+				{ key: "frameRate", label: "frame rate cap (fps)", kind: "number", min: 0.1, max: 60, step: 0.1, applies: "now" },
+				{ key: "frameSize", label: "frame size", kind: "choice", choices: ["QVGA", "VGA"], applies: "next start" },
+			],
+		},
+		bytes: hex(`
+			58 43 01 07 00 00 00 e8 # header: capabilities, body 232
+			# {"controls":[
+			7b 22 63 6f 6e 74 72 6f 6c 73 22 3a 5b
+			# {"key":"frameRate","label":"frame rate cap (fps)",
+			7b 22 6b 65 79 22 3a 22 66 72 61 6d 65 52 61 74 65 22 2c 22 6c 61 62 65 6c 22 3a
+			22 66 72 61 6d 65 20 72 61 74 65 20 63 61 70 20 28 66 70 73 29 22 2c
+			# "kind":"number","min":0.1,"max":60,"step":0.1,"applies":"now"},
+			22 6b 69 6e 64 22 3a 22 6e 75 6d 62 65 72 22 2c 22 6d 69 6e 22 3a 30 2e 31 2c 22
+			6d 61 78 22 3a 36 30 2c 22 73 74 65 70 22 3a 30 2e 31 2c 22 61 70 70 6c 69 65 73
+			22 3a 22 6e 6f 77 22 7d 2c
+			# {"key":"frameSize","label":"frame size","kind":"choice",
+			7b 22 6b 65 79 22 3a 22 66 72 61 6d 65 53 69 7a 65 22 2c 22 6c 61 62 65 6c 22 3a
+			22 66 72 61 6d 65 20 73 69 7a 65 22 2c 22 6b 69 6e 64 22 3a 22 63 68 6f 69 63 65
+			22 2c
+			# "choices":["QVGA","VGA"],"applies":"next start"}]}
+			22 63 68 6f 69 63 65 73 22 3a 5b 22 51 56 47 41 22 2c 22 56 47 41 22 5d 2c 22 61
+			70 70 6c 69 65 73 22 3a 22 6e 65 78 74 20 73 74 61 72 74 22 7d 5d 7d
+		`),
+	},
+	{
 		name: "frame",
 		message: { type: "frame", seq: 7, captureTime: 1_764_000_000_123, width: 320, height: 240, jpeg: JPEG },
 		bytes: hex(`
@@ -158,8 +199,16 @@ export const ERROR_VECTORS: ErrorVector[] = [
 	{ name: "stats of the wrong size", from: "device", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 03 00 00 00 1c") },
 	{ name: "ping of the wrong size", from: "server", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 82 00 00 00 03 00 00 00") },
 	{
+		name: "hello shorter than its smallest body (10: an id of one character, three empty strings)", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 01 00 00 00 09  00 00 01 00 01  01 61 00 00"),
+	},
+	{
+		name: "hello longer than its largest body (806: an id of 32 characters, three strings of 255)", from: "device", code: "XSCAM_ERR_TOO_LARGE",
+		bytes: hex("58 43 01 01 00 00 03 27"),
+	},
+	{
 		name: "hello string past the body", from: "device", code: "XSCAM_ERR_BAD_BODY",
-		bytes: hex("58 43 01 01 00 00 00 09  00 00 01 00 01  09 61 00 00"),
+		bytes: hex("58 43 01 01 00 00 00 0a  00 00 01 00 01  09 61 00 00 00"),
 	},
 	{
 		name: "hello with trailing bytes", from: "device", code: "XSCAM_ERR_BAD_BODY",
@@ -167,7 +216,7 @@ export const ERROR_VECTORS: ErrorVector[] = [
 	},
 	{
 		name: "hello with an empty id", from: "device", code: "XSCAM_ERR_BAD_BODY",
-		bytes: hex("58 43 01 01 00 00 00 09  00 00 01 00 01  00 00 00 00"),
+		bytes: hex("58 43 01 01 00 00 00 0a  00 00 01 00 01  00 01 78 00 00"), // id "", firmware "x"
 	},
 	{
 		name: "hello with a slash in the id", from: "device", code: "XSCAM_ERR_BAD_BODY",
@@ -197,4 +246,24 @@ export const ERROR_VECTORS: ErrorVector[] = [
 		name: "control over its limit", from: "server", code: "XSCAM_ERR_TOO_LARGE",
 		bytes: hex("58 43 01 83 00 00 10 01"),
 	},
+	capabilitiesError("capabilities without a list of controls", `{"controls":{}}`),
+	capabilitiesError("capabilities with a control of an unknown kind", `{"controls":[{"key":"zoom","label":"zoom","kind":"slider","min":0,"max":1,"applies":"now"}]}`),
+	capabilitiesError("capabilities with a range whose min is above its max", `{"controls":[{"key":"zoom","label":"zoom","kind":"integer","min":2,"max":1,"applies":"now"}]}`),
+	capabilitiesError("capabilities naming fewer values than the range holds", `{"controls":[{"key":"wb","label":"wb","kind":"integer","min":0,"max":2,"names":["a","b"],"applies":"now"}]}`),
+	capabilitiesError("capabilities describing one control twice", `{"controls":[{"key":"a","label":"a","kind":"choice","choices":["x"],"applies":"now"},{"key":"a","label":"a","kind":"choice","choices":["y"],"applies":"now"}]}`),
+	capabilitiesError("capabilities with a key that is not a name", `{"controls":[{"key":"__proto__","label":"a","kind":"choice","choices":["x"],"applies":"now"}]}`),
+	{
+		name: "capabilities over their limit", from: "device", code: "XSCAM_ERR_TOO_LARGE",
+		bytes: hex("58 43 01 07 00 00 10 01"),
+	},
 ];
+
+/** A capabilities message whose JSON `json` a decoder must refuse as a bad body. */
+function capabilitiesError(name: string, json: string): ErrorVector {
+	const body = new TextEncoder().encode(json);
+	const bytes = new Uint8Array(8 + body.byteLength);
+	bytes.set(hex("58 43 01 07"));
+	new DataView(bytes.buffer).setUint32(4, body.byteLength);
+	bytes.set(body, 8);
+	return { name, from: "device", code: "XSCAM_ERR_BAD_BODY", bytes };
+}

@@ -1,7 +1,7 @@
 // The HTTP API over loopback: snapshots, status JSON, control requests that travel to the camera through
 // the protocol and whose answer comes back to the HTTP caller, their errors, /metrics and the page.
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeCamera } from "./helpers/fake-camera";
+import { FakeCamera, OV2640_CONTROLS } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until } from "./helpers/harness";
 import type { Harness } from "./helpers/harness";
 
@@ -24,13 +24,14 @@ describe("snapshot and status", () => {
 		const early = await fetch(harness.base + "/cameras/cam/snapshot.jpg");
 		expect(early.status).toBe(404);
 		expect(await early.json()).toMatchObject({ code: "XSCAM_ERR_NO_FRAME" });
-		camera.frame(syntheticJpeg(700, 1), { captureTime: Date.UTC(2025, 0, 1) });
-		camera.frame(syntheticJpeg(800, 2), { captureTime: Date.UTC(2025, 0, 2) });
+		const stamp = harness.clock.now() - 40; // the camera's stamp, on the receiver's clock as the welcome told it
+		camera.frame(syntheticJpeg(700, 1), { captureTime: stamp - 100 });
+		camera.frame(syntheticJpeg(800, 2), { captureTime: stamp });
 		await until(() => harness.receiver.status("cam")!.frames.received === 2, "2 frames");
 		const snapshot = await fetch(harness.base + "/cameras/cam/snapshot.jpg");
 		expect(snapshot.headers.get("content-type")).toBe("image/jpeg");
 		expect(snapshot.headers.get("cache-control")).toMatch(/no-cache/);
-		expect(snapshot.headers.get("x-capture-time")).toBe("2025-01-02T00:00:00.000Z");
+		expect(snapshot.headers.get("x-capture-time")).toBe(new Date(stamp).toISOString());
 		expect(Buffer.from(await snapshot.arrayBuffer()).equals(syntheticJpeg(800, 2))).toBe(true);
 		await camera.close();
 	});
@@ -46,8 +47,8 @@ describe("snapshot and status", () => {
 		expect(status).toEqual({
 			id: "cam", online: true, remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/), since: new Date(harness.clock.now() - 40).toISOString(),
 			lastError: null, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 640, height: 480, fps: 0, kbps: 0,
-			frames: { received: 1, lost: 0, bad: 0, droppedOnDevice: 10 }, lastFrameAgeMs: 40, latencyMs: 25, rssi: -61, uptime: 60,
-			freeHeap: 123456, reconnects: 0, deviceReconnects: 1, viewers: 0, recording: { state: "off" },
+			frames: { received: 1, lost: 0, bad: 0, droppedOnDevice: 10, misdated: 0 }, lastFrameAgeMs: 40, latencyMs: 25, rssi: -61, uptime: 60,
+			freeHeap: 123456, reconnects: 0, deviceReconnects: 1, viewers: 0, recording: { state: "off" }, described: true,
 		});
 		const list = await (await fetch(harness.base + "/api/cameras")).json();
 		expect(list).toEqual({ cameras: [status] });
@@ -62,23 +63,53 @@ describe("control", () => {
 	it("sends a control message to the camera and returns the camera's answer", async () => {
 		harness = await startReceiver();
 		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
-		// the camera applies what it can, stores the frame size, and refuses what its sensor lacks
+		// the camera applies what it can, stores the frame size, and refuses what it cannot do now
 		camera.answerControls((settings) => ({
 			applied: { brightness: settings.brightness },
 			pending: { frameSize: settings.frameSize },
-			refused: { denoise: "not supported by OV2640" },
+			refused: { whiteBalance: "the camera refused: sensor busy" },
 		}));
-		const response = await post("/api/cameras/cam/control", { brightness: 1, frameSize: "VGA", denoise: 3 });
+		const response = await post("/api/cameras/cam/control", { brightness: 1, frameSize: "vga", whiteBalance: 3 });
 		expect(response.status).toBe(200);
 		const answer = await json(response);
 		expect(answer).toEqual({
-			requestId: expect.any(Number), applied: { brightness: 1 }, pending: { frameSize: "VGA" }, refused: { denoise: "not supported by OV2640" },
+			requestId: expect.any(Number), applied: { brightness: 1 }, pending: { frameSize: "VGA" }, refused: { whiteBalance: "the camera refused: sensor busy" },
 		});
+		// what the camera announced decides the spelling: "vga" goes as "VGA"
 		const sent = camera.received.find((message) => message.type === "control");
-		expect(sent).toEqual({ type: "control", requestId: answer.requestId, settings: { brightness: 1, frameSize: "VGA", denoise: 3 } });
+		expect(sent).toEqual({ type: "control", requestId: answer.requestId, settings: { brightness: 1, frameSize: "VGA", whiteBalance: 3 } });
 		// a second request gets a new id
 		const again = await json(await post("/api/cameras/cam/control", { frameRate: 12.5 }));
 		expect(again.requestId).not.toBe(answer.requestId);
+		await camera.close();
+	});
+
+	it("forwards a camera that announced nothing (a v1 device) its settings as given: the camera answers every key", async () => {
+		harness = await startReceiver();
+		const { camera } = await FakeCamera.online(harness.ingestPort, "old", {}, "none");
+		camera.answerControls((settings) => ({ applied: { brightness: settings.brightness }, refused: { denoise: "not a setting of this camera" } }));
+		const answer = await json(await post("/api/cameras/old/control", { brightness: 1, denoise: 3 }));
+		expect(answer).toMatchObject({ applied: { brightness: 1 }, pending: {}, refused: { denoise: "not a setting of this camera" } });
+		const bad = await post("/api/cameras/old/control", { brightness: { level: 1 } });
+		expect(bad.status).toBe(400); // still a number or a string, as the protocol carries
+		expect(await json(await fetch(harness.base + "/api/cameras/old/controls"))).toEqual({ controls: null });
+		expect(harness.receiver.status("old")!.described).toBe(false);
+		await camera.close();
+	});
+
+	it.each([
+		["missing a key it was asked", { applied: { brightness: 1 } }, "no answer for contrast"],
+		["answering a key never asked", { applied: { brightness: 1, contrast: 0, zoom: 2 } }, "answers zoom, never asked"],
+		["answering a key twice", { applied: { brightness: 1, contrast: 0 }, refused: { contrast: "busy" } }, "answers contrast more than once"],
+	])("answers 502 for a control result %s, naming what is wrong", async (_name, result, problem) => {
+		harness = await startReceiver();
+		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
+		camera.answerControls(() => result);
+		const response = await post("/api/cameras/cam/control", { brightness: 1, contrast: 0 });
+		expect(response.status).toBe(502);
+		const error = await json(response);
+		expect(error).toMatchObject({ code: "XSCAM_ERR_BAD_CONTROL_RESULT" });
+		expect(error.message).toContain(problem);
 		await camera.close();
 	});
 
@@ -86,6 +117,7 @@ describe("control", () => {
 		["not an object", [1, 2]],
 		["empty", {}],
 		["an unknown setting", { exposure: 3 }],
+		["a setting this camera's sensor lacks", { sharpness: 1 }],
 		["brightness out of range", { brightness: 3 }],
 		["a fractional integer", { contrast: 0.5 }],
 		["a string number", { saturation: "1" }],
@@ -150,9 +182,9 @@ describe("control", () => {
 	it("answers 429 beyond 16 requests waiting for one camera", async () => {
 		harness = await startReceiver({ controlTimeoutMs: 1000 });
 		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
-		const waiting = Array.from({ length: 16 }, () => post("/api/cameras/cam/control", { sharpness: 1 }));
+		const waiting = Array.from({ length: 16 }, () => post("/api/cameras/cam/control", { brightness: 1 }));
 		await until(() => camera.received.filter((message) => message.type === "control").length === 16, "16 controls at the camera");
-		const refused = await post("/api/cameras/cam/control", { sharpness: 1 });
+		const refused = await post("/api/cameras/cam/control", { brightness: 1 });
 		expect(refused.status).toBe(429);
 		expect(await json(refused)).toMatchObject({ code: "XSCAM_ERR_CONTROL_BUSY" });
 		harness.clock.advance(1000);
@@ -160,12 +192,17 @@ describe("control", () => {
 		await camera.close();
 	});
 
-	it("publishes the rules the page builds its panel from", async () => {
+	it("publishes what each camera announced, which the page builds its panel from", async () => {
 		harness = await startReceiver();
-		const { controls } = await json(await fetch(harness.base + "/api/controls"));
-		expect(controls.map((rule: { key: string }) => rule.key)).toEqual(
-			["frameRate", "brightness", "contrast", "saturation", "sharpness", "denoise", "whiteBalance", "frameSize"]);
+		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
+		await until(() => harness.receiver.status("cam")!.described, "the capabilities");
+		const { controls } = await json(await fetch(harness.base + "/api/cameras/cam/controls"));
+		expect(controls).toEqual(OV2640_CONTROLS);
+		expect(controls.map((rule: { key: string }) => rule.key)).toEqual(["frameRate", "brightness", "contrast", "saturation", "whiteBalance", "frameSize"]);
 		expect(controls.find((rule: { key: string }) => rule.key === "frameSize")).toMatchObject({ applies: "next start", choices: expect.arrayContaining(["QVGA", "VGA", "UXGA"]) });
+		const missing = await fetch(harness.base + "/api/cameras/nobody/controls");
+		expect(missing.status).toBe(404);
+		await camera.close();
 	});
 });
 

@@ -35,7 +35,7 @@ describe.each([
 	{ name: "a second hello", code: "XSCAM_ERR_SECOND_HELLO", bytes: () => helloBytes("bad") },
 ])("after its hello, a camera that sends $name", ({ code, bytes }) => {
 	it("is closed with one line naming it and " + code + "; the other camera keeps streaming", async () => {
-		harness = await startReceiver({ maxMessageBytes: 64 * 1024 });
+		harness = await startReceiver({ maxBodyBytes: 64 * 1024 });
 		// 1. two cameras stream
 		const good = (await FakeCamera.online(harness.ingestPort, "good")).camera;
 		const bad = (await FakeCamera.online(harness.ingestPort, "bad")).camera;

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 describe("ingest", () => {
 	it("welcomes each camera with the server's clock, the ping interval and the size limit", async () => {
-		harness = await startReceiver({ pingIntervalMs: 2000, maxMessageBytes: 512 * 1024 });
+		harness = await startReceiver({ pingIntervalMs: 2000, maxBodyBytes: 512 * 1024 });
 		const { camera, welcome } = await FakeCamera.online(harness.ingestPort, "cam-1");
 		expect(welcome).toEqual({ type: "welcome", serverTime: harness.clock.now(), pingInterval: 2000, maxBodyBytes: 512 * 1024 });
 		expect(harness.lines.find((line) => line.msg === "camera cam-1 connected")).toMatchObject({ camera: "cam-1", board: "test", width: 320 });
@@ -50,12 +50,25 @@ describe("ingest", () => {
 		await camera.close();
 	});
 
-	it("does not count a jump backwards as billions of lost frames", async () => {
+	it("counts a jump backwards as the camera numbering from 0 again: the frames before the new number were lost", async () => {
 		harness = await startReceiver();
 		const { camera } = await FakeCamera.online(harness.ingestPort, "backwards");
 		for (const seq of [10, 11, 3, 4]) camera.frame(syntheticJpeg(100), { seq });
 		await until(() => harness.receiver.status("backwards")?.frames.received === 4, "4 frames");
-		expect(harness.receiver.status("backwards")!.frames.lost).toBe(0);
+		expect(harness.receiver.status("backwards")!.frames.lost).toBe(3); // 0, 1 and 2 of the new numbering
+		await camera.close();
+	});
+
+	it("counts a jump of 2^31 or more as loss, but no more than the camera could have sent in the time since its last frame", async () => {
+		harness = await startReceiver();
+		const { camera } = await FakeCamera.online(harness.ingestPort, "jumpy");
+		camera.frame(syntheticJpeg(100), { seq: 5 });
+		await until(() => harness.receiver.status("jumpy")?.frames.received === 1, "the first frame");
+		harness.clock.advance(2000); // 2 s pass: at the 60 fps a camera sends at most, 120 frames, plus a second's grace
+		camera.frame(syntheticJpeg(100), { seq: 5 + 2 ** 31 + 10 });
+		camera.frame(syntheticJpeg(100), { seq: 7 }); // and back: a reset without reconnecting, in the same instant
+		await until(() => harness.receiver.status("jumpy")?.frames.received === 3, "3 frames");
+		expect(harness.receiver.status("jumpy")!.frames.lost).toBe(180 + 60); // (2 s + 1 s) * 60, then (0 s + 1 s) * 60
 		await camera.close();
 	});
 

@@ -9,7 +9,7 @@ const argv = (...flags: string[]) => ["node", "xscam-server", ...flags];
 describe("resolveOptions", () => {
 	it("fills in the defaults", () => {
 		expect(resolveOptions({})).toMatchObject({
-			ingestPort: 8700, httpPort: 8080, host: "0.0.0.0", maxMessageBytes: 1024 * 1024, pingIntervalMs: 5000, helloTimeoutMs: 10_000,
+			ingestPort: 8700, httpPort: 8080, host: "0.0.0.0", maxBodyBytes: 1024 * 1024, pingIntervalMs: 5000, helloTimeoutMs: 10_000,
 			viewerStallMs: 20_000, controlTimeoutMs: 5000, maxCameras: 64, record: false, recordCameras: [], recordingDir: "recordings",
 			segmentMs: 600_000, retentionMaxAgeMs: 7 * 86_400_000, retentionMaxBytes: 10 * 1024 ** 3, logLevel: "info",
 		});
@@ -19,9 +19,11 @@ describe("resolveOptions", () => {
 		[{ ingestPort: 65536 }, "ingestPort must be an integer from 0 to 65535, got 65536"],
 		[{ httpPort: -1 }, "httpPort must be an integer from 0 to 65535, got -1"],
 		[{ pingIntervalMs: 50 }, "pingIntervalMs must be a duration from 100ms to 1h, got 50"],
-		[{ maxMessageBytes: 100 }, "maxMessageBytes must be a size from 4KiB to 64MiB, got 100"],
+		[{ maxBodyBytes: 100 }, "maxBodyBytes must be a size from 4KiB to 64MiB, got 100"],
 		[{ retentionMaxBytes: 5 }, "retentionMaxBytes must be a size from 1MiB to 1024TiB, or 0 for no limit, got 5"],
-		[{ recordCameras: ["ok", "not ok"] }, "recordCameras must be camera ids (1 to 32 characters of A-Z a-z 0-9 _ . -), comma-separated, got [\"ok\",\"not ok\"]"],
+		[{ recordCameras: ["ok", "not ok"] }, "recordCameras must be camera ids (1 to 32 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit), comma-separated, got [\"ok\",\"not ok\"]"],
+		// the protocol's own rule: ".x" could never connect, so it cannot be recorded either
+		[{ recordCameras: [".x"] }, "recordCameras must be camera ids (1 to 32 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit), comma-separated, got [\".x\"]"],
 		[{ logLevel: "loud" }, "logLevel must be one of fatal, error, warn, info, debug, trace, silent, got \"loud\""],
 		[{ record: "yes" }, "record must be true or false, got \"yes\""],
 	])("refuses %j", (options, message) => {
@@ -36,9 +38,9 @@ describe("resolveOptions", () => {
 describe("the command line", () => {
 	it("takes durations and sizes with units", () => {
 		expect(optionsFrom(argv("--ping-interval", "2.5s", "--hello-timeout", "500ms", "--segment-length", "15m",
-			"--retention-age", "30d", "--retention-size", "20GiB", "--max-message-bytes", "512KiB", "--viewer-stall-timeout", "30"), {})).toEqual({
+			"--retention-age", "30d", "--retention-size", "20GiB", "--max-body-bytes", "512KiB", "--viewer-stall-timeout", "30"), {})).toEqual({
 			pingIntervalMs: 2500, helloTimeoutMs: 500, segmentMs: 900_000, retentionMaxAgeMs: 30 * 86_400_000,
-			retentionMaxBytes: 20 * 1024 ** 3, maxMessageBytes: 512 * 1024, viewerStallMs: 30_000,
+			retentionMaxBytes: 20 * 1024 ** 3, maxBodyBytes: 512 * 1024, viewerStallMs: 30_000,
 		});
 	});
 

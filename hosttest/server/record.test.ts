@@ -83,23 +83,25 @@ describe("segments", () => {
 
 	it("keeps recording into the same segment when the camera reconnects", async () => {
 		harness = await startReceiver({ ...RARE_PINGS, record: true, recordingDir: dir });
+		const [one, two] = [harness.clock.now() - 20, harness.clock.now() - 10]; // stamps the receiver believes (within a minute)
 		const first = (await FakeCamera.online(harness.ingestPort, "cam")).camera;
-		await frame(first, "cam", pattern(0, 1), 1);
+		await frame(first, "cam", pattern(0, one), one);
 		const second = (await FakeCamera.online(harness.ingestPort, "cam")).camera; // takes over: the first is closed
 		await first.closed;
-		await frame(second, "cam", pattern(1, 2), 2);
+		await frame(second, "cam", pattern(1, two), two);
 		await second.close();
 		await harness.close();
 		expect(segmentsOf("cam").length).toBe(1);
-		expect((await readAll(join(dir, "cam", segmentsOf("cam")[0]))).map((got) => got.captureTime)).toEqual([1, 2]);
+		expect((await readAll(join(dir, "cam", segmentsOf("cam")[0]))).map((got) => got.captureTime)).toEqual([one, two]);
 	});
 
 	it("records only the cameras listed, when no --record", async () => {
 		harness = await startReceiver({ ...RARE_PINGS, recordCameras: ["yes"], recordingDir: dir });
 		const yes = (await FakeCamera.online(harness.ingestPort, "yes")).camera;
 		const no = (await FakeCamera.online(harness.ingestPort, "no")).camera;
-		await frame(yes, "yes", pattern(0, 1), 1);
-		await frame(no, "no", pattern(0, 1), 1);
+		const stamp = harness.clock.now() - 10;
+		await frame(yes, "yes", pattern(0, stamp), stamp);
+		await frame(no, "no", pattern(0, stamp), stamp);
 		await until(() => harness!.receiver.status("yes")!.recording.state === "recording", "recording");
 		expect(harness.receiver.status("no")!.recording).toEqual({ state: "off" });
 		await Promise.all([yes.close(), no.close()]);
@@ -170,14 +172,17 @@ describe("retention", () => {
 });
 
 describe("reading a segment a crash left behind", () => {
+	/** The capture time of frame `n` of recordSegment(): 100 ms apart, a second before the receiver's clock. */
+	const stampOf = (n: number) => harness!.clock.now() - 1000 + n * 100;
+
 	/** Records `count` real frames into one segment and returns its path and the frames. */
 	async function recordSegment(count: number): Promise<{ path: string; sent: Uint8Array[] }> {
 		harness = await startReceiver({ ...RARE_PINGS, record: true, recordingDir: dir });
 		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
 		const sent: Uint8Array[] = [];
 		for (let n = 0; n < count; n++) {
-			sent.push(pattern(n, 1_764_000_000_000 + n * 100));
-			await frame(camera, "cam", sent[n], 1_764_000_000_000 + n * 100);
+			sent.push(pattern(n, stampOf(n)));
+			await frame(camera, "cam", sent[n], stampOf(n));
 		}
 		await camera.close();
 		await harness.close();
@@ -212,7 +217,7 @@ describe("reading a segment a crash left behind", () => {
 		appendFileSync(path, Buffer.alloc(2000)); // and zeros where the 4th frame should be
 		const frames = await readAll(path);
 		expect(same(frames, sent.slice(0, 3))).toBe(true);
-		expect(frames.map((frame) => frame.captureTime)).toEqual([0, 1, 2].map((n) => 1_764_000_000_000 + n * 100));
+		expect(frames.map((frame) => frame.captureTime)).toEqual([0, 1, 2].map(stampOf));
 	});
 
 	it("ignores a half-written index entry", async () => {
@@ -233,11 +238,12 @@ describe("a full disk", () => {
 		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
 		const viewer = await MjpegClient.open(harness.httpPort, "/cameras/cam/stream.mjpeg");
 		await until(() => harness!.receiver.viewers("cam").length === 1, "the viewer");
+		const stamp = () => harness!.clock.now() - 10;
 		// 1. the first frame's write fails
-		await frame(camera, "cam", pattern(0, 1), 1);
+		await frame(camera, "cam", pattern(0, stamp()), stamp());
 		await until(() => harness!.receiver.status("cam")!.recording.state === "failed", "recording failed");
 		// 2. more frames in the same minute: streamed, not recorded, no more lines
-		for (let n = 1; n < 10; n++) await frame(camera, "cam", pattern(n, 1), 1);
+		for (let n = 1; n < 10; n++) await frame(camera, "cam", pattern(n, stamp()), stamp());
 		await until(() => viewer.parts.length === 10, "10 frames at the viewer");
 		const errors = () => harness!.lines.filter((line) => line.level === ERROR);
 		expect(errors()).toEqual([expect.objectContaining({ camera: "cam", code: "XSCAM_ERR_RECORDING", cause: "ENOSPC" })]);
@@ -247,7 +253,7 @@ describe("a full disk", () => {
 		expect(metrics).toContain('\nxscam_recording_errors_total{camera="cam"} 1\n');
 		// 3. a minute later it tries again (and fails again: one more line)
 		harness.clock.advance(MINUTE);
-		await frame(camera, "cam", pattern(10, 1), 1);
+		await frame(camera, "cam", pattern(10, stamp()), stamp());
 		await until(() => errors().length === 2, "the retry's line");
 		metrics = await (await fetch(harness.base + "/metrics")).text();
 		expect(metrics).toContain('\nxscam_recording_errors_total{camera="cam"} 2\n');

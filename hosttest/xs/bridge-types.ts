@@ -77,6 +77,8 @@ export interface XsReport {
 	/** Whether main() returned a device (false: it stopped, e.g. on a bad config). */
 	running: boolean;
 	cameraCounts: import("../host/board").CameraCounts;
+	/** The sensor's state (modules/sim/camera/sensor-models.ts). */
+	sensor: import("../../modules/sim/camera/sensor-models").SensorRegisters;
 	/** Timers armed on the virtual clock. */
 	timers: number;
 }

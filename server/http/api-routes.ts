@@ -1,10 +1,10 @@
-// The JSON API: cameras, their status, control requests, and the rules of the control settings.
+// The JSON API: cameras, their status, the settings each announced, and control requests.
 
 import type { FastifyInstance } from "fastify";
-import type { Camera } from "../cameras";
+import type { Camera } from "../cameras/camera";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
-import { CONTROL_RULES, controlSettings } from "./control-body";
+import { controlSettings } from "./control-body";
 import type { CameraStatus } from "./status";
 
 export type IdParams = { Params: { id: string } };
@@ -22,15 +22,18 @@ export function apiRoutes(core: Core, status: (camera: Camera) => CameraStatus) 
 
 		app.get<IdParams>("/api/cameras/:id", async (request) => status(cameraOf(core, request.params.id)));
 
-		app.get("/api/controls", async () => ({ controls: CONTROL_RULES }));
+		// null: the camera announced nothing (its settings are not known here).
+		app.get<IdParams>("/api/cameras/:id/controls", async (request) => ({ controls: cameraOf(core, request.params.id).presence.controls ?? null }));
 
-		// 1. validate the body, 2. send a control message with a new request id through the camera's
-		// connection, 3. wait for the control result with that id (or the timeout: 504), 4. return it.
+		// 1. check the body against what the camera announced, 2. send a control message with a new request
+		// id through the camera's connection, 3. wait for the control result with that id (or the timeout:
+		// 504) and check it answers exactly the keys asked (or 502), 4. return it.
 		app.post<IdParams & { Body: unknown }>("/api/cameras/:id/control", async (request) => {
 			const camera = cameraOf(core, request.params.id);
-			const settings = controlSettings(request.body);
-			if (camera.link === undefined) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera.id);
-			const { requestId, applied, pending, refused } = await camera.link.control(settings);
+			const { connection, controls } = camera.presence;
+			const settings = controlSettings(request.body, controls);
+			if (connection === undefined) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera.id);
+			const { requestId, applied, pending, refused } = await connection.control(settings);
 			core.log.info({ camera: camera.id, requestId, applied, pending, refused }, "camera " + camera.id + " answered control request " + requestId);
 			return { requestId, applied, pending, refused };
 		});

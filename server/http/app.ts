@@ -5,7 +5,7 @@ import { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { LogController } from "fastify";
 import type { FastifyError } from "fastify";
-import type { Camera } from "../cameras";
+import type { Camera } from "../cameras/camera";
 import type { Core, Part } from "../core";
 import { isXscamError, listenError } from "../errors";
 import { counter, gauge } from "../metrics";
@@ -39,7 +39,7 @@ export function registerHttp(core: Core): HttpPart {
 	});
 	const fanOut = new FanOut(core);
 	const status = (camera: Camera) => cameraStatus(camera, core.clock.now(), fanOut.count(camera.id));
-	const unsubscribe = cameras.onFrame((camera, frame) => fanOut.publish(camera, frame));
+	const unsubscribe = core.frames.subscribe((camera, frame) => fanOut.publish(camera, frame));
 
 	// Expected failures (4xx, a camera that does not answer) are answered with their code and no log
 	// line; only a receiver bug is logged, with its stack.

@@ -1,11 +1,11 @@
 // MJPEG fan-out: every viewer of a camera gets the newest frame whenever it is ready for one.
 //
-// A viewer owns a one-frame slot. A frame arriving while the viewer's socket is still flushing the
-// previous one takes the slot, replacing (skipping) whatever was there; when the socket drains, the slot
-// is written. So the camera's frame is copied once (in cameras.ts) and every viewer writes that same
-// Buffer; a slow viewer skips frames instead of queueing them, and holds at most one part in the
-// socket's buffer plus one frame reference in its slot; and no viewer waits for another. A viewer whose
-// socket makes no drain progress for the stall timeout has stopped reading and is dropped.
+// Each viewer writes through the latest-wins slot (viewers/latest-wins.ts): a frame arriving while the
+// viewer's socket is still flushing the previous one takes the slot, replacing (skipping) whatever was
+// there; when the socket drains, the slot is written. So every viewer writes the one Buffer ingest
+// received; a slow viewer skips frames instead of queueing them, and holds at most one part in the
+// socket's buffer plus one frame reference in its slot; and no viewer waits for another. A viewer that
+// has taken nothing for the stall timeout has stopped reading and is dropped (viewers/stall-watch.ts).
 //
 // The response is written on the raw socket (the route hijacks the reply): Node's http would use
 // chunked transfer-encoding for an HTTP/1.1 response without a length, which some MJPEG clients do not
@@ -16,10 +16,12 @@
 // for the following frame to end it.
 
 import type { Socket } from "node:net";
-import type { Camera, FrameRecord } from "../cameras";
-import type { Cancel, Clock } from "../clock";
+import type { Camera, ReceivedFrame } from "../cameras/camera";
+import type { Cancel } from "../clock";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
+import { LatestWins } from "../viewers/latest-wins";
+import { StallWatch } from "../viewers/stall-watch";
 
 const BOUNDARY = "xscamframe";
 export const MJPEG_CONTENT_TYPE = "multipart/x-mixed-replace;boundary=" + BOUNDARY;
@@ -40,9 +42,9 @@ interface MjpegPart {
 	readonly jpeg: Buffer;
 }
 
-const parts = new WeakMap<FrameRecord, MjpegPart>();
+const parts = new WeakMap<ReceivedFrame, MjpegPart>();
 
-function partOf(frame: FrameRecord): MjpegPart {
+function partOf(frame: ReceivedFrame): MjpegPart {
 	let part = parts.get(frame);
 	if (part === undefined) {
 		const head = Buffer.from("Content-Type: image/jpeg\r\nContent-Length: " + frame.jpeg.byteLength + "\r\n\r\n");
@@ -72,71 +74,46 @@ export interface ViewerInfo {
 class Viewer {
 	readonly remote: string;
 	readonly socket: Socket;
-	sent = 0;
-	skipped = 0;
+	readonly slot: LatestWins<MjpegPart>;
 	readonly #totals: Totals;
-	readonly #clock: Clock;
-	readonly #stallMs: number;
-	#waiting = false;
-	#slot: MjpegPart | undefined;
-	#cancelStall: Cancel | undefined;
+	readonly #unwatch: Cancel;
 
-	constructor(socket: Socket, totals: Totals, clock: Clock, stallMs: number) {
+	constructor(socket: Socket, totals: Totals, stalls: StallWatch, stallMs: number) {
 		this.socket = socket;
 		this.remote = socket.remoteAddress + ":" + socket.remotePort;
 		this.#totals = totals;
-		this.#clock = clock;
-		this.#stallMs = stallMs;
-		socket.on("drain", () => this.#onDrain());
-	}
-
-	offer(part: MjpegPart): void {
-		if (!this.#waiting) {
-			this.#write(part);
-			return;
-		}
-		if (this.#slot !== undefined) {
-			this.skipped++;
-			this.#totals.skipped++;
-		}
-		this.#slot = part; // latest wins
-	}
-
-	/** Forgets the slot and the stall timer (the socket is closing). */
-	stop(): void {
-		this.#cancelStall?.();
-		this.#slot = undefined;
-	}
-
-	info(): ViewerInfo {
-		return { remote: this.remote, sent: this.sent, skipped: this.skipped, waiting: this.#waiting, bufferedBytes: this.socket.writableLength };
-	}
-
-	#write(part: MjpegPart): void {
-		const { socket } = this;
-		if (socket.destroyed) return;
-		socket.cork(); // one writev for the three pieces; the JPEG itself is not copied
-		socket.write(part.head);
-		socket.write(part.jpeg);
-		const ready = socket.write(PART_END);
-		socket.uncork();
-		this.sent++;
-		this.#totals.sent++;
-		if (ready) return;
-		this.#waiting = true;
-		this.#cancelStall = this.#clock.after(this.#stallMs, () => {
-			this.#totals.dropped++;
-			socket.destroy(xscamError("XSCAM_ERR_VIEWER_STALLED", this.#stallMs));
+		this.slot = new LatestWins<MjpegPart>({
+			write(part) {
+				socket.cork(); // one writev for the three pieces; the JPEG itself is not copied
+				socket.write(part.head);
+				socket.write(part.jpeg);
+				const ready = socket.write(PART_END);
+				socket.uncork();
+				totals.sent++;
+				return ready;
+			},
+		});
+		socket.on("drain", () => this.slot.drained());
+		this.#unwatch = stalls.watch(socket, () => {
+			totals.dropped++;
+			socket.destroy(xscamError("XSCAM_ERR_VIEWER_STALLED", stallMs));
 		});
 	}
 
-	#onDrain(): void {
-		this.#cancelStall?.();
-		this.#cancelStall = undefined;
-		this.#waiting = false;
-		const next = this.#slot;
-		this.#slot = undefined;
-		if (next !== undefined) this.#write(next);
+	offer(part: MjpegPart): void {
+		if (this.socket.destroyed) return;
+		if (this.slot.offer(part)) this.#totals.skipped++;
+	}
+
+	/** Forgets the slot and stops watching (the socket is closing). */
+	stop(): void {
+		this.#unwatch();
+		this.slot.clear();
+	}
+
+	info(): ViewerInfo {
+		const { slot } = this;
+		return { remote: this.remote, sent: slot.sent, skipped: slot.skipped, waiting: slot.waiting, bufferedBytes: this.socket.writableLength };
 	}
 }
 
@@ -144,9 +121,11 @@ export class FanOut {
 	readonly #core: Core;
 	readonly #viewers = new Map<string, Set<Viewer>>(); // camera id -> its viewers
 	readonly #totals = new Map<string, Totals>();
+	readonly #stalls: StallWatch;
 
 	constructor(core: Core) {
 		this.#core = core;
+		this.#stalls = new StallWatch(core.clock, core.options.viewerStallMs);
 	}
 
 	/**
@@ -155,10 +134,10 @@ export class FanOut {
 	 * again when it reconnects.
 	 */
 	add(camera: Camera, socket: Socket): void {
-		const { clock, options, log } = this.#core;
+		const { options, log } = this.#core;
 		const viewers = this.#viewers.get(camera.id) ?? new Set<Viewer>();
 		this.#viewers.set(camera.id, viewers);
-		const viewer = new Viewer(socket, this.totals(camera.id), clock, options.viewerStallMs);
+		const viewer = new Viewer(socket, this.totals(camera.id), this.#stalls, options.viewerStallMs);
 		viewers.add(viewer);
 		socket.setNoDelay(true); // a part's tail should not wait for an ACK
 		socket.setTimeout(0); // a keep-alive timeout left from an earlier request on this socket; stalls are ours to judge
@@ -167,17 +146,18 @@ export class FanOut {
 			viewer.stop();
 			viewers.delete(viewer);
 			const stalled = (socket.errored as { code?: string } | null)?.code === "XSCAM_ERR_VIEWER_STALLED";
-			const fields = { camera: camera.id, remote: viewer.remote, sent: viewer.sent, skipped: viewer.skipped };
+			const fields = { camera: camera.id, remote: viewer.remote, sent: viewer.slot.sent, skipped: viewer.slot.skipped };
 			if (stalled) log.warn(fields, "viewer " + viewer.remote + " of camera " + camera.id + " dropped: it read nothing for " + options.viewerStallMs + " ms");
 			else log.debug(fields, "viewer " + viewer.remote + " of camera " + camera.id + " left");
 		});
 		log.debug({ camera: camera.id, remote: viewer.remote }, "viewer " + viewer.remote + " of camera " + camera.id + " joined");
 		socket.write(RESPONSE_HEAD);
-		if (camera.latest !== undefined) viewer.offer(partOf(camera.latest)); // something to show at once
+		const { latest } = camera.intake;
+		if (latest !== undefined) viewer.offer(partOf(latest)); // something to show at once
 	}
 
 	/** Offers a new frame to every viewer of its camera. */
-	publish(camera: Camera, frame: FrameRecord): void {
+	publish(camera: Camera, frame: ReceivedFrame): void {
 		const viewers = this.#viewers.get(camera.id);
 		if (viewers === undefined || viewers.size === 0) return;
 		const part = partOf(frame);
@@ -203,6 +183,7 @@ export class FanOut {
 
 	/** Closes every viewer and resolves when their sockets are closed. */
 	close(): Promise<void> {
+		this.#stalls.stop();
 		const closing: Promise<void>[] = [];
 		for (const viewers of this.#viewers.values()) {
 			for (const viewer of viewers) {

@@ -23,7 +23,7 @@ export function mediaRoutes(core: Core, fanOut: FanOut) {
 
 		app.get<IdParams>("/cameras/:id/snapshot.jpg", async (request, reply) => {
 			const camera = cameraOf(core, request.params.id);
-			const frame = camera.latest;
+			const frame = camera.intake.latest;
 			if (frame === undefined) throw xscamError("XSCAM_ERR_NO_FRAME", camera.id);
 			return reply.type("image/jpeg").header("cache-control", NO_CACHE)
 				.header("x-capture-time", new Date(frame.captureTime).toISOString()).send(frame.jpeg);

@@ -1,7 +1,15 @@
 // The JSON status of a camera, as GET /api/cameras and the web page show it. Numbers the receiver
 // measures sit beside the device's own (from its last stats message, null until one arrives).
 
-import type { Camera, RecordingState } from "../cameras";
+import type { Camera } from "../cameras/camera";
+
+export interface RecordingStatus {
+	state: "off" | "recording" | "failed";
+	/** The segment being written. */
+	segment?: string;
+	/** Why recording stopped. */
+	error?: string;
+}
 
 export interface CameraStatus {
 	id: string;
@@ -29,10 +37,12 @@ export interface CameraStatus {
 		bad: number;
 		/** The device's count: replaced by a newer frame while waiting, or captured while offline. */
 		droppedOnDevice: number | null;
+		/** Their capture time was not believable (the camera's clock is off): stamped with their arrival. */
+		misdated: number;
 	};
 	/** How long ago the latest frame arrived. */
 	lastFrameAgeMs: number | null;
-	/** From capture to arrival, by the device's estimate of the receiver's clock. */
+	/** From capture to arrival of the latest frame, by the device's estimate of the receiver's clock; null when not believable. */
 	latencyMs: number | null;
 	rssi: number | null;
 	/** The device's uptime, seconds. */
@@ -43,20 +53,24 @@ export interface CameraStatus {
 	/** Reconnects the device counted itself. */
 	deviceReconnects: number | null;
 	viewers: number;
-	recording: RecordingState;
+	recording: RecordingStatus;
+	/** Whether the camera announced its settings (GET /api/cameras/:id/controls lists them). */
+	described: boolean;
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export function cameraStatus(camera: Camera, now: number, viewers: number): CameraStatus {
-	const { hello, stats, latest } = camera;
-	const { fps, kbps } = camera.rates(now);
+	const { presence, intake, recording } = camera;
+	const { hello } = presence;
+	const { stats, latest } = intake;
+	const { fps, kbps } = intake.rate.rates(now);
 	return {
 		id: camera.id,
-		online: camera.link !== undefined,
-		remote: camera.link?.remote ?? null,
-		since: new Date(camera.since).toISOString(),
-		lastError: camera.lastError ?? null,
+		online: presence.connection !== undefined,
+		remote: presence.connection?.remote ?? null,
+		since: new Date(presence.since).toISOString(),
+		lastError: presence.lastError ?? null,
 		firmware: hello.firmware,
 		board: hello.board,
 		sensor: hello.sensor,
@@ -64,15 +78,19 @@ export function cameraStatus(camera: Camera, now: number, viewers: number): Came
 		height: latest?.height ?? hello.height,
 		fps: round(fps, 2),
 		kbps: round(kbps, 1),
-		frames: { received: camera.framesReceived, lost: camera.framesLost, bad: camera.framesBad, droppedOnDevice: stats?.dropped ?? null },
+		frames: {
+			received: intake.framesReceived, lost: intake.framesLost, bad: intake.framesBad, droppedOnDevice: stats?.dropped ?? null,
+			misdated: intake.framesMisdated,
+		},
 		lastFrameAgeMs: latest ? now - latest.receivedAt : null,
-		latencyMs: latest ? latest.receivedAt - latest.captureTime : null,
+		latencyMs: latest?.latencyMs ?? null,
 		rssi: stats?.rssi ?? null,
 		uptime: stats?.uptime ?? null,
 		freeHeap: stats?.freeHeap ?? null,
-		reconnects: Math.max(0, camera.connections - 1),
+		reconnects: Math.max(0, presence.connections - 1),
 		deviceReconnects: stats?.reconnects ?? null,
 		viewers,
-		recording: camera.recording,
+		recording: { state: recording.state, ...(recording.segment && { segment: recording.segment }), ...(recording.error && { error: recording.error }) },
+		described: presence.controls !== undefined,
 	};
 }

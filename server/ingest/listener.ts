@@ -1,11 +1,13 @@
-// The TCP listener the cameras stream to: one Session per connection, each independent of the others.
+// The TCP listener the cameras stream to: one camera session per connection (socket-adapter.ts), each
+// independent of the others.
 
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
-import { Session } from "./session";
+import type { CameraSession } from "./camera-session";
+import { serveSocket } from "./socket-adapter";
 
 export interface IngestPart extends Part {
 	/** The bound port (after start). */
@@ -14,13 +16,13 @@ export interface IngestPart extends Part {
 
 export function registerIngest(core: Core): IngestPart {
 	const { options, registry } = core;
-	const sessions = new Set<Session>();
+	const sessions = new Set<CameraSession>();
 	const disconnects = new Map<string, number>(); // reason code -> count
 	let accepted = 0;
 
 	const server = createServer((socket) => {
 		accepted++;
-		sessions.add(new Session(socket, core, (session, reason) => {
+		sessions.add(serveSocket(socket, core, (session, reason) => {
 			sessions.delete(session);
 			disconnects.set(reason.code, (disconnects.get(reason.code) ?? 0) + 1);
 		}));

@@ -7,7 +7,7 @@
 
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Camera, FrameRecord } from "../cameras";
+import type { Camera, ReceivedFrame } from "../cameras/camera";
 import type { Cancel } from "../clock";
 import type { Core, Part } from "../core";
 import { xscamError } from "../errors";
@@ -29,7 +29,7 @@ class CameraRecorder {
 	readonly #core: Core;
 	readonly #retention: Retention;
 	readonly #openPaths: () => ReadonlySet<string>;
-	readonly #queue: FrameRecord[] = [];
+	readonly #queue: ReceivedFrame[] = [];
 	#writing: Promise<void> | undefined;
 	#segment: { writer: SegmentWriter; record: Segment } | undefined;
 	#retryAt = 0; // after a failure, frames received before this are not recorded
@@ -45,7 +45,7 @@ class CameraRecorder {
 		return this.#segment?.writer.path;
 	}
 
-	offer(frame: FrameRecord): void {
+	offer(frame: ReceivedFrame): void {
 		if (frame.receivedAt < this.#retryAt) return;
 		if (this.#queue.length >= QUEUE_FRAMES) {
 			this.dropped++;
@@ -74,7 +74,7 @@ class CameraRecorder {
 		this.#writing = undefined; // in the same turn as the empty check: a frame offered later starts a new drain
 	}
 
-	async #write(frame: FrameRecord): Promise<void> {
+	async #write(frame: ReceivedFrame): Promise<void> {
 		const { segmentMs } = this.#core.options;
 		if (this.#segment === undefined || frame.receivedAt >= this.#segment.writer.start + segmentMs) await this.#rotate(frame.receivedAt);
 		const { writer, record } = this.#segment!;
@@ -97,7 +97,7 @@ class CameraRecorder {
 		this.#retention.grow(record, writer.bytes);
 		if (this.#camera.recording.state === "failed")
 			this.#core.log.info({ camera: this.#camera.id, path: writer.path }, "recording resumed for camera " + this.#camera.id);
-		this.#camera.recording = { state: "recording", segment: writer.path };
+		Object.assign(this.#camera.recording, { state: "recording", segment: writer.path, error: undefined });
 		await this.#retention.enforce(this.#core.clock.now(), this.#openPaths());
 	}
 
@@ -107,7 +107,7 @@ class CameraRecorder {
 		await segment?.writer.close();
 	}
 
-	async #fail(error: NodeJS.ErrnoException, frame: FrameRecord): Promise<void> {
+	async #fail(error: NodeJS.ErrnoException, frame: ReceivedFrame): Promise<void> {
 		const { log, options } = this.#core;
 		const path = this.#segment?.writer.path;
 		this.errors++;
@@ -116,14 +116,14 @@ class CameraRecorder {
 		await this.#closeSegment().catch(() => {}); // the write error is the one worth reporting
 		const code = error.code ?? "EIO";
 		const stopped = xscamError("XSCAM_ERR_RECORDING", this.#camera.id, error.message);
-		this.#camera.recording = { state: "failed", error: stopped.message };
+		Object.assign(this.#camera.recording, { state: "failed", segment: undefined, error: stopped.message });
 		log.error({ camera: this.#camera.id, code: stopped.code, cause: code, path },
 			stopped.message + "; streaming goes on, recording retries in " + options.segmentMs / 1000 + " s");
 	}
 }
 
 export function registerRecorder(core: Core): Part {
-	const { options, clock, cameras, log, registry } = core;
+	const { options, clock, log, registry } = core;
 	if (!options.record && options.recordCameras.length === 0) return { close: async () => {} };
 	const records = (id: string) => options.record || options.recordCameras.includes(id);
 	const retention = new Retention({ maxAgeMs: options.retentionMaxAgeMs, maxBytes: options.retentionMaxBytes, segmentMs: options.segmentMs }, log);
@@ -151,7 +151,7 @@ export function registerRecorder(core: Core): Part {
 				throw xscamError("XSCAM_ERR_RECORDING_DIR", options.recordingDir, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
 			}
 			await retention.enforce(clock.now(), new Set());
-			unsubscribe = cameras.onFrame((camera, frame) => {
+			unsubscribe = core.frames.subscribe((camera, frame) => {
 				if (!records(camera.id)) return;
 				let recorder = recorders.get(camera.id);
 				if (recorder === undefined) {

@@ -62,11 +62,11 @@ export class Capture {
 		this.#pacer.rate = rate;
 	}
 
-	/** The sensor settings this camera accepts, with their current values (undefined: none adjustable). */
-	get sensorSettings(): { readonly [key: string]: number } | undefined {
-		return this.#camera.configuration;
-	}
-
+	/**
+	 * Changes sensor settings (camera/sensors/ describes which, and their ranges). The first call probes
+	 * the sensor, which on the OV2640 switches automatic white balance off (docs/hardware.md): only a
+	 * viewer's request comes here.
+	 */
 	configure(settings: SensorSettings): void {
 		this.#camera.configure!(settings);
 	}

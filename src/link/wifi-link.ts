@@ -31,7 +31,7 @@ const DISCONNECTED = 200;
 export class WifiLink {
 	readonly #wifi: WiFi;
 	readonly #timer: typeof Timer;
-	readonly #credentials: { SSID: string; password?: string };
+	#credentials: { SSID: string; password?: string };
 	readonly #onChanged: (state: LinkState, retryIn?: number) => void;
 	readonly #joinTimeout: number;
 	readonly #backoff: Backoff;
@@ -40,7 +40,7 @@ export class WifiLink {
 
 	constructor(options: WifiLinkOptions) {
 		this.#timer = options.Timer;
-		this.#credentials = options.password === "" ? { SSID: options.ssid } : { SSID: options.ssid, password: options.password };
+		this.#credentials = credentials(options.ssid, options.password);
 		this.#onChanged = options.onChanged;
 		this.#joinTimeout = options.joinTimeout ?? 20_000;
 		this.#backoff = options.backoff ?? new Backoff({ base: 1000, max: 60_000 });
@@ -63,6 +63,17 @@ export class WifiLink {
 
 	get address(): string | undefined {
 		return this.#wifi.address;
+	}
+
+	/** The network every later attempt joins (a setup page, say, found a new one); rejoin() tries it now. */
+	setCredentials(ssid: string, password: string): void {
+		this.#credentials = credentials(ssid, password);
+	}
+
+	/** Leaves the network and joins again at once, with the current credentials. */
+	rejoin(): void {
+		this.#wifi.disconnect();
+		this.#join();
 	}
 
 	start(): void {
@@ -130,4 +141,8 @@ export class WifiLink {
 		if (this.#pending !== undefined) this.#timer.clear(this.#pending);
 		this.#pending = undefined;
 	}
+}
+
+function credentials(ssid: string, password: string): { SSID: string; password?: string } {
+	return password === "" ? { SSID: ssid } : { SSID: ssid, password };
 }

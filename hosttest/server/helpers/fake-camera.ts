@@ -3,9 +3,15 @@
 
 import { connect } from "node:net";
 import type { Socket } from "node:net";
+import { describeControls } from "../../../src/app/control";
+import { OV2640 } from "../../../src/camera/sensors/ov2640";
+import { HELLO_FLAG_CAPABILITIES } from "../../../src/protocol/constants";
 import { Decoder } from "../../../src/protocol/decoder";
 import { encode } from "../../../src/protocol/encoder";
-import type { DeviceMessage, Hello, ServerMessage, Stats, Welcome } from "../../../src/protocol/types";
+import type { ControlDescription, DeviceMessage, Hello, ServerMessage, Stats, Welcome } from "../../../src/protocol/types";
+
+/** What the firmware announces on an OV2640 board (src/app/control.ts). */
+export const OV2640_CONTROLS: ControlDescription[] = describeControls(OV2640);
 
 type Of<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
 
@@ -16,6 +22,8 @@ export class FakeCamera {
 	/** Resolves when the receiver (or the test) closed the connection. */
 	readonly closed: Promise<void>;
 	seq = 0;
+	/** The receiver's clock minus this one, from the welcome, as a device learns it: frames are stamped on the receiver's clock. */
+	clockOffset = 0;
 	readonly #taken = new Set<ServerMessage>();
 	readonly #waiters = new Set<() => void>();
 	readonly #decoder = new Decoder<ServerMessage>({
@@ -41,11 +49,18 @@ export class FakeCamera {
 		});
 	}
 
-	/** Connects and says hello; resolves with the welcome. */
-	static async online(port: number, id: string, hello: Partial<Hello> = {}): Promise<{ camera: FakeCamera; welcome: Welcome }> {
+	/**
+	 * Connects, says hello and announces `controls` (by default the firmware's for an OV2640; none: a v1
+	 * camera, which announces nothing); resolves with the welcome.
+	 */
+	static async online(port: number, id: string, hello: Partial<Hello> = {}, controls: ControlDescription[] | "none" = OV2640_CONTROLS): Promise<{ camera: FakeCamera; welcome: Welcome }> {
 		const camera = await FakeCamera.connect(port);
-		camera.send({ type: "hello", flags: 0, id, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 320, height: 240, ...hello });
-		return { camera, welcome: await camera.take("welcome") };
+		const flags = controls === "none" ? 0 : HELLO_FLAG_CAPABILITIES;
+		camera.send({ type: "hello", flags, id, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 320, height: 240, ...hello });
+		if (controls !== "none") camera.send({ type: "capabilities", controls });
+		const welcome = await camera.take("welcome");
+		camera.clockOffset = welcome.serverTime - Date.now();
+		return { camera, welcome };
 	}
 
 	send(message: DeviceMessage): void {
@@ -56,7 +71,7 @@ export class FakeCamera {
 	frame(jpeg: Uint8Array, options: { seq?: number; captureTime?: number; width?: number; height?: number } = {}): void {
 		const seq = options.seq ?? this.seq;
 		this.seq = seq + 1;
-		this.send({ type: "frame", seq, captureTime: options.captureTime ?? Date.now(), width: options.width ?? 320, height: options.height ?? 240, jpeg });
+		this.send({ type: "frame", seq, captureTime: options.captureTime ?? Date.now() + this.clockOffset, width: options.width ?? 320, height: options.height ?? 240, jpeg });
 	}
 
 	stats(stats: Partial<Stats> = {}): void {

@@ -10,7 +10,7 @@
 // bytes are never copied by JS here: hold() slices natively, detach() is a native transfer(0), and the
 // check that a frame came back unwritten compares natively.
 
-import { installBoard, newCameraCounts, type Board, type Network, type Wire, type WireEvents } from "../../host/board";
+import { installBoard, newCameraCounts, newSensorRegisters, type Board, type Network, type Wire, type WireEvents } from "../../host/board";
 import { Radio } from "../../host/radio";
 import type { BridgeCall, Crank, PostedOp, XsBoardOptions, XsReport } from "../bridge-types";
 import { VirtualClock } from "./virtual-clock";
@@ -90,6 +90,7 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 			model: options.sensor.model,
 			fps: () => options.sensor.fps,
 			capture: (width, height, frame, time) => new Uint8Array(bridge.call({ op: "capture", width, height, frame, time })),
+			registers: newSensorRegisters(),
 		},
 		frames: {
 			hold: (bytes) => (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
@@ -121,6 +122,6 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 			clock.advance(crank.advance);
 			return crank;
 		},
-		report: (running) => ({ now: clock.now(), running, cameraCounts: board.cameraCounts, timers: clock.pending }),
+		report: (running) => ({ now: clock.now(), running, cameraCounts: board.cameraCounts, sensor: board.sensor.registers, timers: clock.pending }),
 	};
 }

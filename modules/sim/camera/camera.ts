@@ -7,6 +7,7 @@
 import Resource from "Resource";
 import Timer from "timer";
 import { FRAME_COUNT, FRAME_SIZE, frameName } from "./frame-names";
+import { newSensorRegisters } from "./sensor-models";
 import { cameraClass, newCameraCounts, type CameraEnvironment } from "./simulated-camera";
 
 const SENSOR_FPS = 25; // the OV2640's rate at VGA with a 20 MHz clock
@@ -23,6 +24,7 @@ const environment: CameraEnvironment = {
 		size: FRAME_SIZE,
 		fps: () => SENSOR_FPS,
 		capture: (_width, _height, frameNumber) => new Uint8Array(new Resource(frameName(((frameNumber - 1) % FRAME_COUNT) + 1))),
+		registers: newSensorRegisters(),
 	},
 	frames: {
 		hold: (bytes) => bytes.slice().buffer,

@@ -8,15 +8,19 @@
 //   with all three held, captures are dropped and no onReadable is posted until a frame is closed;
 // - onReadable(0), once per captured frame, only while started; read() returns the oldest ready frame;
 // - disposable frames are read-only buffers with their own byteLength, `camera` and close(); close()
-//   detaches the buffer and a second close() does nothing; stop() detaches every frame still held.
+//   detaches the buffer and a second close() does nothing; stop() detaches every frame still held;
+// - configure() and `configuration` play the sensor's driver (sensor-models.ts): its ranges, other keys
+//   ignored silently, and the SDK's probe on first use, which turns the OV2640's auto white balance off.
 // Its environment counts every capture, read and close, so tests can prove each frame was closed once.
 // XS-portable: it runs in the SDK's simulator and in the XS engine as well as on Node.
 
 import type { CameraOptions, DisposableFrame, SensorSettings } from "embedded:io/image/in/camera";
 import { callback, closedError, copyTarget } from "../io-common";
+import { sensorModel, type SensorRegisters } from "./sensor-models";
 
-/** What a simulated sensor puts in each frame. */
+/** What a simulated sensor puts in each frame, and the state its settings are in. */
 export interface Sensor {
+	/** A model of sensor-models.ts, or any other name (a sensor with nothing to configure). */
 	readonly model: string;
 	/** A sensor that captures one size only, whatever the camera asks for; otherwise the size snaps. */
 	readonly size?: readonly [number, number];
@@ -24,6 +28,7 @@ export interface Sensor {
 	fps(width: number, height: number): number;
 	/** The JPEG of frame `frameNumber` (from 1), captured at `time` (ms). */
 	capture(width: number, height: number, frameNumber: number, time: number): Uint8Array;
+	readonly registers: SensorRegisters;
 }
 
 /** A disposable frame's bytes, as the environment hands them out and takes them back. */
@@ -71,27 +76,19 @@ const DRIVER_SIZES: readonly [number, number][] = [
 	[480, 320], [640, 480], [720, 1280], [800, 600], [864, 1536], [1024, 768], [1080, 1920], [1280, 720],
 	[1280, 1024], [1600, 1200], [1920, 1080], [2048, 1536], [2560, 1440], [2560, 1600], [2560, 1920],
 ];
-/** The OV2640's largest mode; esp32-camera clamps larger sizes to it. */
-const SENSOR_MAX: [number, number] = [1600, 1200];
 const POOL = 3;
 
-/**
- * What the SDK camera's configure() can change on an OV2640 (camera.c with esp32-camera's ov2640.c), as
- * `configuration` reports it (contrast misspelt "conrast"), with the range the driver takes. The OV2640
- * has no sharpness or denoise; out-of-range values are ignored without an error.
- */
-const SENSOR_RANGES: { readonly [key: string]: readonly [number, number] } = {
-	brightness: [-2, 2], conrast: [-2, 2], saturation: [-2, 2], whiteBalance: [0, 4],
-};
+/** `configuration` reports contrast under this misspelt key (camera.c); configure() takes it right. */
+const CONFIGURATION_KEY: { readonly [key: string]: string } = { contrast: "conrast" };
 
 /** camera.c: first entry at least as wide; if too short, the next entry of the same width. */
-function snap(width: number, height: number): [number, number] {
+function snap(width: number, height: number, max: readonly [number, number]): readonly [number, number] {
 	const index = DRIVER_SIZES.findIndex(([w]) => w >= width);
 	if (index < 0) throw new Error("unsupported dimensions");
 	let [w, h] = DRIVER_SIZES[index];
 	const next = DRIVER_SIZES[index + 1];
 	if (h < height && next && next[0] === w) [w, h] = next;
-	return w * h > SENSOR_MAX[0] * SENSOR_MAX[1] ? SENSOR_MAX : [w, h];
+	return w * h > max[0] * max[1] ? max : [w, h];
 }
 
 type OnReadable = (this: SimulatedCamera, count: number) => void;
@@ -115,7 +112,6 @@ export class SimulatedCamera {
 	#slots: Slot[] = [];
 	#frameNumber = 0;
 	#capturing: unknown;
-	readonly #configuration: { [key: string]: number } = { brightness: 0, conrast: 0, saturation: 0, whiteBalance: 0 };
 
 	constructor(options: CameraOptions, environment: CameraEnvironment) {
 		const settings = { ...options }; // camera.js spreads the options: only own enumerable properties count
@@ -129,7 +125,7 @@ export class SimulatedCamera {
 		this.#onReadable = callback<OnReadable>(settings, "onReadable");
 		copyTarget(this, settings);
 		this.#environment = environment;
-		[this.#width, this.#height] = environment.sensor.size ?? snap(settings.width ?? 240, settings.height ?? 176);
+		[this.#width, this.#height] = environment.sensor.size ?? snap(settings.width ?? 240, settings.height ?? 176, sensorModel(environment.sensor.model).maxSize);
 		this.#capture(); // camera.c blocks until the first frame, which stays ready in a slot
 	}
 
@@ -164,18 +160,24 @@ export class SimulatedCamera {
 		return { model: this.#environment.sensor.model };
 	}
 
+	/** The settings the sensor takes, with their values (contrast spelt "conrast", as camera.c does). Probes the sensor. */
 	get configuration(): { [key: string]: number } {
 		this.#live();
-		return { ...this.#configuration };
+		const registers = this.#probe();
+		const configuration: { [key: string]: number } = {};
+		for (const key in sensorModel(this.#environment.sensor.model).ranges) configuration[CONFIGURATION_KEY[key] ?? key] = registers.values[key] ?? 0;
+		return configuration;
 	}
 
+	/** Applies the keys the sensor takes, within the driver's ranges; ignores the rest silently. Probes the sensor. */
 	configure(settings: SensorSettings): void {
 		this.#live();
+		const registers = this.#probe();
+		const { ranges } = sensorModel(this.#environment.sensor.model);
 		for (const [key, value] of Object.entries(settings)) {
-			const name = key === "contrast" ? "conrast" : key;
-			const range = SENSOR_RANGES[name];
+			const range = ranges[key];
 			const integer = Math.trunc(Number(value)) || 0; // camera.c converts with xsmcToInteger
-			if (range && integer >= range[0] && integer <= range[1]) this.#configuration[name] = integer;
+			if (range && integer >= range[0] && integer <= range[1]) registers.values[key] = integer;
 		}
 	}
 
@@ -285,6 +287,16 @@ export class SimulatedCamera {
 		this.#environment.defer(() => {
 			if (this.#open && this.#running) this.#onReadable?.call(this, 0);
 		});
+	}
+
+	/** camera.c's ensureSensor, once: set_whitebal(sensor, status.wb_mode) with wb_mode still 0 turns AWB off. */
+	#probe(): SensorRegisters {
+		const registers = this.#environment.sensor.registers;
+		if (!registers.probed) {
+			registers.probed = true;
+			registers.autoWhiteBalance = false;
+		}
+		return registers;
 	}
 
 	#live(): void {

@@ -1,5 +1,5 @@
 // The SDK's TCP socket takes a dotted IPv4 literal and nothing else: no host names, no DNS
-// (reference/moddable-sdk.md §2.1), so the connection resolves names first and passes these through.
+// (reference/moddable-sdk.md §2.1), so names are resolved first (resolver.ts) and literals pass through.
 
 const OCTET = /^[0-9]{1,3}$/;
 

@@ -3,10 +3,11 @@
 // names the key and what is allowed; main() traces it and does not start (no streaming on a half-valid
 // config). The password and key are never echoed.
 
-import { FRAME_SIZES, frameSizeNames } from "./camera/frame-sizes";
-import { ID_PATTERN, MAX_ID_BYTES } from "./protocol/constants";
-import { utf8Length } from "./protocol/utf8";
-import { isIPv4 } from "./transport/address";
+import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
+import { FRAME_SIZES, frameSizeName } from "../camera/frame-sizes";
+import { isIPv4 } from "../network/address";
+import { ID_PATTERN, ID_RULE, MAX_ID_BYTES } from "../protocol/constants";
+import { utf8Length } from "../protocol/utf8";
 
 export interface Settings {
 	ssid: string;
@@ -18,7 +19,7 @@ export interface Settings {
 	id: string;
 	/** Reserved for authentication (docs/protocol.md); "" when unset. Not sent in protocol v1. */
 	key: string;
-	/** An OV2640 frame size name (camera/frame-sizes.ts). */
+	/** A frame size name of the camera driver (camera/frame-sizes.ts), upper case; the sensor may offer fewer. */
 	frameSize: string;
 	/** The cap on frames sent per second. */
 	frameRate: number;
@@ -36,9 +37,14 @@ const HEX_64 = /^[0-9A-Fa-f]{64}$/;
 const DIGITS = /^[0-9]+$/;
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 
-function fail(key: string, rule: string, value?: unknown): never {
+/** The one line a bad value stops the firmware with: the key, what it allows, and what it got (unless secret). */
+export function configError(key: string, rule: string, value?: unknown): RangeError {
 	const got = value === undefined ? "" : ", got " + (typeof value === "string" ? JSON.stringify(value) : String(value));
-	throw new RangeError("config: " + key + " must be " + rule + got);
+	return new RangeError("config: " + key + " must be " + rule + got);
+}
+
+function fail(key: string, rule: string, value?: unknown): never {
+	throw configError(key, rule, value);
 }
 
 function text(config: Config, key: string, rule: string, valid: (value: string) => boolean, secret = false): string {
@@ -65,14 +71,13 @@ export function readSettings(config: Config): Settings {
 		(value) => value.length <= 253 && HOST_PATTERN.test(value) && (!DOTTED_DIGITS.test(value) || isIPv4(value)));
 	const port = number(config, "port", "an integer 1..65535", DIGITS,
 		(value) => value >= 1 && value <= 65535);
-	const id = text(config, "id", "1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -, starting with a letter or digit",
-		(value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
+	const id = text(config, "id", ID_RULE, (value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
 	const key = config.key === undefined ? "" : text(config, "key", "\"\" or 16 to 128 printable ASCII characters",
 		(value) => value === "" || (value.length >= 16 && value.length <= 128 && PRINTABLE_ASCII.test(value)), true);
-	const frameSize = text(config, "frameSize", "one of " + frameSizeNames(),
-		(value) => value.toUpperCase() in FRAME_SIZES).toUpperCase();
-	const frameRate = number(config, "frameRate", "a number of frames per second, 0.1 to 60", DECIMAL,
-		(value) => value >= 0.1 && value <= 60);
+	const frameSize = frameSizeName(text(config, "frameSize", "one of " + Object.keys(FRAME_SIZES).join(", "),
+		(value) => frameSizeName(value) !== undefined))!;
+	const frameRate = number(config, "frameRate", "a number of frames per second, " + FRAME_RATE_MIN + " to " + FRAME_RATE_MAX, DECIMAL,
+		(value) => value >= FRAME_RATE_MIN && value <= FRAME_RATE_MAX);
 	const board = config.board === undefined ? "unknown" : text(config, "board", "a board name", (value) => value.length > 0);
 	return { ssid, password, server, port, id, key, frameSize, frameRate, board };
 }

@@ -1,0 +1,72 @@
+// The settings the device takes from the receiver (docs/protocol.md, "control"), described once: the
+// frame-rate cap, the settings of its sensor (camera/sensors/), and a frame size for the next start.
+// The same list is announced in the capabilities message and checked here, key by key, with the rule
+// the receiver applies too (protocol/controls.ts). Every key is answered: applied, pending, or refused
+// with the reason, and nothing is ignored silently.
+
+import type { SensorSettings } from "embedded:io/image/in/camera";
+import type { Capture } from "../camera/capture";
+import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
+import type { SensorDescription } from "../camera/sensors/index";
+import { rule, settle } from "../protocol/controls";
+import type { ControlAnswer, ControlDescription, ControlSettings } from "../protocol/types";
+
+/** What a device with `sensor` announces: the frame-rate cap, the sensor's settings, its frame sizes. */
+export function describeControls(sensor: SensorDescription): ControlDescription[] {
+	const controls: ControlDescription[] = [
+		{ key: "frameRate", label: "frame rate cap (fps)", kind: "number", min: FRAME_RATE_MIN, max: FRAME_RATE_MAX, step: 0.1, applies: "now" },
+		...sensor.settings,
+	];
+	if (sensor.frameSizes.length) controls.push({ key: "frameSize", label: "frame size", kind: "choice", choices: sensor.frameSizes.slice(), applies: "next start" });
+	return controls;
+}
+
+export class DeviceControls {
+	/** What the device announces. */
+	readonly list: ControlDescription[];
+	readonly #byKey: { [key: string]: ControlDescription } = Object.create(null);
+	readonly #capture: Capture;
+	readonly #storeFrameSize: (name: string) => void;
+
+	/** `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts). */
+	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void) {
+		this.#capture = capture;
+		this.#storeFrameSize = storeFrameSize;
+		this.list = describeControls(sensor);
+		for (const control of this.list) this.#byKey[control.key] = control;
+	}
+
+	apply(settings: ControlSettings): ControlAnswer {
+		const answer: ControlAnswer = { applied: Object.create(null), pending: Object.create(null), refused: Object.create(null) };
+		const sensor: SensorSettings & { [key: string]: number } = {};
+		let sensorCount = 0;
+		for (const key in settings) {
+			const control = this.#byKey[key];
+			const value = control && settle(control, settings[key]);
+			if (!control) answer.refused[key] = "not a setting of this camera";
+			else if (value === undefined) answer.refused[key] = "must be " + rule(control);
+			else if (key === "frameRate") {
+				this.#capture.frameRate = value as number;
+				answer.applied[key] = value;
+			}
+			else if (key === "frameSize") {
+				this.#storeFrameSize(value as string);
+				answer.pending[key] = value;
+			}
+			else {
+				sensor[key] = value as number;
+				sensorCount++;
+			}
+		}
+		if (sensorCount) {
+			try {
+				this.#capture.configure(sensor);
+				for (const key in sensor) answer.applied[key] = sensor[key];
+			}
+			catch (error) {
+				for (const key in sensor) answer.refused[key] = "the camera refused: " + (error as Error).message;
+			}
+		}
+		return answer;
+	}
+}

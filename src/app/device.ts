@@ -1,0 +1,107 @@
+// The firmware, composed: the Wi-Fi link (link/), the camera (camera/), and the session with the
+// receiver (session/) over a TCP pipe (transport/) to an address the resolver finds (network/). Each
+// part takes its Moddable IO constructors from `io`, so main.ts is the only file that imports the
+// modules and each host (device, simulator, Node, XS engine) supplies them. Parts meet only here, each
+// through the small service of the part below it.
+
+import type Camera from "embedded:io/image/in/camera";
+import type TCP from "embedded:io/socket/tcp";
+import type WiFi from "embedded:network/interface/wifi";
+import type Instrumentation from "instrumentation";
+import type Net from "net";
+import type Preference from "preference";
+import type Timer from "timer";
+import { Capture } from "../camera/capture";
+import { FRAME_SIZES } from "../camera/frame-sizes";
+import { frameSizeAtStart, storeFrameSize } from "../camera/frame-size-store";
+import { describeSensor } from "../camera/sensors/index";
+import { WifiLink } from "../link/wifi-link";
+import { Resolver } from "../network/resolver";
+import { Session } from "../session/session";
+import { TcpPipe } from "../transport/tcp-pipe";
+import { DeviceControls } from "./control";
+import { configError, type Settings } from "./settings";
+import { FIRMWARE_VERSION } from "./version";
+
+export interface DeviceIO {
+	Camera: typeof Camera;
+	TCP: typeof TCP;
+	WiFi: typeof WiFi;
+	Timer: typeof Timer;
+	Net: typeof Net;
+	Preference: typeof Preference;
+	Instrumentation: typeof Instrumentation;
+}
+
+export class Device {
+	readonly link: WifiLink;
+	readonly capture: Capture;
+	readonly session: Session;
+	readonly controls: DeviceControls;
+
+	/** Opens the camera; throws a config error when the sensor does not offer the configured frame size. */
+	constructor(settings: Settings, io: DeviceIO, log: (line: string) => void) {
+		const startedAt = Date.now();
+		const freeMemory = io.Instrumentation.map("System Free Memory"); // undefined in release builds
+		const frameSize = frameSizeAtStart(io.Preference, settings.frameSize);
+		const [width, height] = FRAME_SIZES[frameSize];
+		const capture = this.capture = new Capture({
+			Camera: io.Camera, width, height, frameRate: settings.frameRate,
+			onFrame: (frame, time) => this.session.offer(frame, time),
+		});
+		const sensor = describeSensor(capture.sensor);
+		if (sensor.frameSizes.length && !sensor.frameSizes.includes(settings.frameSize))
+			throw configError("frameSize", "one of the " + sensor.model + "'s sizes, " + sensor.frameSizes.join(", "), settings.frameSize);
+		log("camera " + capture.sensor + " " + frameSize + " " + capture.width + "x" + capture.height + " at most " + settings.frameRate + " fps");
+		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name));
+
+		const target = settings.server + ":" + settings.port;
+		this.session = new Session({
+			openPipe: (options) => new TcpPipe(io.TCP, options), resolver: new Resolver(io.Net), Timer: io.Timer,
+			server: settings.server, port: settings.port,
+			identity: {
+				id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,
+				width: capture.width, height: capture.height,
+			},
+			controls: this.controls.list,
+			onControl: (control) => this.controls.apply(control),
+			deviceStats: () => ({
+				uptime: Math.floor((Date.now() - startedAt) / 1000), captured: capture.captured, superseded: capture.superseded,
+				rssi: this.link.rssi, freeHeap: io.Instrumentation.get(freeMemory),
+			}),
+			onChanged: (state, reason, retryIn) => {
+				if (state === "resolving" && !reason) log("connecting to " + target);
+				else if (state === "streaming") log("streaming to " + target);
+				else if (state === "waiting") log(target + ": " + reason + "; retry in " + seconds(retryIn!));
+			},
+		});
+		this.link = new WifiLink({
+			WiFi: io.WiFi, Timer: io.Timer, ssid: settings.ssid, password: settings.password,
+			onChanged: (state, retryIn) => {
+				if (state === "up") {
+					log("wifi up " + this.link.address + " " + this.link.rssi + " dBm");
+					this.session.start();
+					return;
+				}
+				this.session.stop();
+				log(state === "joining" ? "wifi joining " + JSON.stringify(settings.ssid) : "wifi down; retry in " + seconds(retryIn!));
+			},
+		});
+	}
+
+	start(): void {
+		this.link.start();
+		this.capture.start();
+	}
+
+	/** For the hosts (tests, simulator); a device runs until power-off. */
+	close(): void {
+		this.session.stop();
+		this.link.close();
+		this.capture.close();
+	}
+}
+
+function seconds(ms: number): string {
+	return (ms / 1000).toFixed(1) + " s";
+}

@@ -1,0 +1,19 @@
+// The OV2640 (the AI-Thinker ESP32-CAM's sensor) as esp32-camera's sensors/ov2640.c drives it: frame
+// sizes up to UXGA, and brightness, contrast and saturation of -2..2 and the white-balance modes 0..4
+// that the SDK camera's configure() passes on. The driver has no sharpness or denoise for this sensor
+// (the SDK's probe finds none), so they are not offered.
+
+import type { SensorDescription } from "./sensor";
+
+const level = (key: string, label: string) => ({ key, label, kind: "integer", min: -2, max: 2, step: 1, applies: "now" }) as const;
+
+export const OV2640: SensorDescription = {
+	model: "OV2640",
+	frameSizes: ["96X96", "QQVGA", "QCIF", "HQVGA", "240X240", "QVGA", "CIF", "HVGA", "VGA", "SVGA", "XGA", "HD", "SXGA", "UXGA"],
+	settings: [
+		level("brightness", "brightness"),
+		level("contrast", "contrast"),
+		level("saturation", "saturation"),
+		{ key: "whiteBalance", label: "white balance", kind: "integer", min: 0, max: 4, step: 1, names: ["auto", "sunny", "cloudy", "office", "home"], applies: "now" },
+	],
+};

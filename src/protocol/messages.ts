@@ -1,0 +1,285 @@
+// Every message of docs/protocol.md in one table: its type byte, the bounds of its body, how the body
+// is read and how it is written, beside the interface of the decoded message. The decoder and the
+// encoder know only the header and this table, so a new message is one row here and its interface.
+// Which way a message travels follows from its type byte (constants.SERVER_TO_DEVICE).
+
+import {
+	FRAME_FIELDS_BYTES, HEAP_UNKNOWN, ID_PATTERN, ID_RULE, MAX_ID_BYTES, MAX_JSON_BYTES, MAX_STRING_BYTES, RSSI_UNKNOWN,
+} from "./constants";
+import { readControls, type ControlDescription, type ControlSettings } from "./controls";
+import {
+	bad, checkUint, isObject, jsonBody, readJson, readString, readTime, stringBytes, writeString, writeTime,
+} from "./fields";
+
+/** device -> receiver, first message of every connection. */
+export interface Hello {
+	type: "hello";
+	/** Capability bits (constants.HELLO_FLAG_*). */
+	flags: number;
+	id: string;
+	firmware: string;
+	board: string;
+	sensor: string;
+	width: number;
+	height: number;
+}
+
+/**
+ * device -> receiver. `jpeg` is a view valid only during the decoder's callback, unless the decoder
+ * was made with `ownFrames` (decoder.ts): then it is the receiver's to keep.
+ */
+export interface Frame {
+	type: "frame";
+	/** Increments by one per frame sent on this connection (wraps at 2^32); gaps are frames lost on the way. */
+	seq: number;
+	/** Milliseconds since the Unix epoch, on the receiver's clock as the device estimates it from the welcome. */
+	captureTime: number;
+	width: number;
+	height: number;
+	jpeg: Uint8Array;
+}
+
+/** device -> receiver, every few seconds. Counters are totals since the device started. */
+export interface Stats {
+	type: "stats";
+	uptime: number;
+	captured: number;
+	sent: number;
+	dropped: number;
+	reconnects: number;
+	/** Frames sent per second over the last interval, to 1/100. */
+	fps: number;
+	/** dBm; undefined when the device does not know (not joined). */
+	rssi: number | undefined;
+	/** Bytes; undefined when the build has no instrumentation (release builds). */
+	freeHeap: number | undefined;
+}
+
+/** The answer to one control message: every key of the request is in exactly one of the three. */
+export interface ControlAnswer {
+	applied: ControlSettings;
+	/** Stored, takes effect at the next start of the device (a frame size). */
+	pending: ControlSettings;
+	/** Key -> why it was refused. */
+	refused: { [key: string]: string };
+}
+
+/** device -> receiver. */
+export interface ControlResult extends ControlAnswer {
+	type: "controlResult";
+	requestId: number;
+}
+
+export interface Pong {
+	type: "pong";
+	token: number;
+}
+
+/** device -> receiver, right after a hello with HELLO_FLAG_CAPABILITIES: the settings the camera takes. */
+export interface Capabilities {
+	type: "capabilities";
+	controls: ControlDescription[];
+}
+
+/** receiver -> device, the answer to a hello. */
+export interface Welcome {
+	type: "welcome";
+	/** The receiver's clock (ms since the epoch) when it sent this. */
+	serverTime: number;
+	/** The receiver pings at this interval (ms); a device that hears nothing for three of them reconnects. */
+	pingInterval: number;
+	/** The largest message body the receiver accepts; a device drops larger frames instead of sending them. */
+	maxBodyBytes: number;
+}
+
+export interface Ping {
+	type: "ping";
+	token: number;
+}
+
+export interface Control {
+	type: "control";
+	requestId: number;
+	settings: ControlSettings;
+}
+
+export type DeviceMessage = Hello | Frame | Stats | ControlResult | Pong | Capabilities;
+export type ServerMessage = Welcome | Ping | Control;
+export type Message = DeviceMessage | ServerMessage;
+export type MessageName = Message["type"];
+
+/** A body ready to be written: its length, known before the message is allocated. */
+export interface BodyWriter {
+	readonly length: number;
+	write(bytes: Uint8Array, view: DataView, at: number): void;
+}
+
+export interface Codec<M extends Message> {
+	readonly code: number;
+	/** [smallest, largest] body; Infinity: only the decoder's limit bounds it (frames). */
+	readonly body: readonly [number, number];
+	/** Throws XSCAM_ERR_BAD_BODY (fields.bad) for a body that does not parse exactly. */
+	read(body: Uint8Array, view: DataView): M;
+	/** Checks every field (a RangeError names one that is wrong) and returns the body to write. */
+	prepare(message: M): BodyWriter;
+}
+
+const HELLO_STRINGS = ["id", "firmware", "board", "sensor"] as const;
+const STATS_COUNTERS = ["uptime", "captured", "sent", "dropped", "reconnects"] as const;
+
+function settingsOf(name: string, value: unknown): ControlSettings {
+	if (!isObject(value)) throw bad(name, "settings must be an object");
+	const settings: ControlSettings = Object.create(null); // a key "__proto__" stays a plain key
+	for (const key in value) {
+		const item = value[key];
+		if (typeof item !== "number" && typeof item !== "string") throw bad(name, key + " must be a number or a string");
+		settings[key] = item;
+	}
+	return settings;
+}
+
+function token<M extends Pong | Ping>(code: number, type: M["type"]): Codec<M> {
+	return {
+		code, body: [4, 4],
+		read: (_body, view) => ({ type, token: view.getUint32(0) }) as M,
+		prepare(message) {
+			checkUint("token", message.token, 0xffffffff);
+			return { length: 4, write: (_bytes, view, at) => view.setUint32(at, message.token) };
+		},
+	};
+}
+
+export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { type: N }>> } = {
+	hello: {
+		// flags, width, height, then the four strings: an id of 1..MAX_ID_BYTES and three of 0..MAX_STRING_BYTES
+		code: 0x01, body: [5 + 2 + 3, 5 + 1 + MAX_ID_BYTES + 3 * (1 + MAX_STRING_BYTES)],
+		read(body, view) {
+			const strings: string[] = [];
+			const next = [5];
+			for (const name of HELLO_STRINGS) strings.push(readString("hello " + name, body, next[0], next));
+			if (next[0] !== body.byteLength) throw bad("hello", (body.byteLength - next[0]) + " trailing bytes");
+			const id = strings[0];
+			if (id.length > MAX_ID_BYTES || !ID_PATTERN.test(id)) throw bad("hello", "id must be " + ID_RULE);
+			return {
+				type: "hello", flags: view.getUint8(0), width: view.getUint16(1), height: view.getUint16(3),
+				id, firmware: strings[1], board: strings[2], sensor: strings[3],
+			};
+		},
+		prepare(message) {
+			let length = 5;
+			for (const name of HELLO_STRINGS) length += stringBytes(name, message[name]);
+			checkUint("flags", message.flags, 0xff);
+			checkUint("width", message.width, 0xffff);
+			checkUint("height", message.height, 0xffff);
+			return {
+				length,
+				write(bytes, view, at) {
+					view.setUint8(at, message.flags);
+					view.setUint16(at + 1, message.width);
+					view.setUint16(at + 3, message.height);
+					let offset = at + 5;
+					for (const name of HELLO_STRINGS) offset = writeString(bytes, offset, message[name]);
+				},
+			};
+		},
+	},
+	frame: {
+		code: 0x02, body: [FRAME_FIELDS_BYTES + 1, Infinity],
+		read: (body, view) => ({
+			type: "frame", seq: view.getUint32(0), captureTime: readTime(view, 4),
+			width: view.getUint16(12), height: view.getUint16(14), jpeg: body.subarray(FRAME_FIELDS_BYTES),
+		}),
+		prepare(message) {
+			checkUint("seq", message.seq, 0xffffffff);
+			checkUint("width", message.width, 0xffff);
+			checkUint("height", message.height, 0xffff);
+			checkUint("JPEG length", message.jpeg.byteLength, 0xffffffff - FRAME_FIELDS_BYTES);
+			return {
+				length: FRAME_FIELDS_BYTES + message.jpeg.byteLength,
+				write(bytes, view, at) {
+					view.setUint32(at, message.seq);
+					writeTime(view, at + 4, message.captureTime);
+					view.setUint16(at + 12, message.width);
+					view.setUint16(at + 14, message.height);
+					bytes.set(message.jpeg, at + FRAME_FIELDS_BYTES);
+				},
+			};
+		},
+	},
+	stats: {
+		code: 0x03, body: [27, 27],
+		read(_body, view) {
+			const rssi = view.getInt8(22);
+			const freeHeap = view.getUint32(23);
+			return {
+				type: "stats", uptime: view.getUint32(0), captured: view.getUint32(4), sent: view.getUint32(8),
+				dropped: view.getUint32(12), reconnects: view.getUint32(16), fps: view.getUint16(20) / 100,
+				rssi: rssi === RSSI_UNKNOWN ? undefined : rssi, freeHeap: freeHeap === HEAP_UNKNOWN ? undefined : freeHeap,
+			};
+		},
+		prepare(message) {
+			for (const name of STATS_COUNTERS) checkUint(name, message[name], 0xffffffff);
+			const centiFps = Math.round(message.fps * 100);
+			checkUint("fps x 100", centiFps, 0xffff);
+			if (message.rssi !== undefined && !(message.rssi >= -128 && message.rssi < RSSI_UNKNOWN))
+				throw new RangeError("rssi must be -128..126 dBm");
+			if (message.freeHeap !== undefined) checkUint("freeHeap", message.freeHeap, HEAP_UNKNOWN - 1);
+			return {
+				length: 27,
+				write(_bytes, view, at) {
+					STATS_COUNTERS.forEach((name, i) => view.setUint32(at + i * 4, message[name]));
+					view.setUint16(at + 20, centiFps);
+					view.setInt8(at + 22, message.rssi === undefined ? RSSI_UNKNOWN : Math.round(message.rssi));
+					view.setUint32(at + 23, message.freeHeap === undefined ? HEAP_UNKNOWN : message.freeHeap);
+				},
+			};
+		},
+	},
+	controlResult: {
+		code: 0x04, body: [2 + 2, MAX_JSON_BYTES],
+		read(body, view) {
+			const result = readJson("controlResult", body, 2);
+			const refused = settingsOf("controlResult", result.refused);
+			for (const key in refused)
+				if (typeof refused[key] !== "string") throw bad("controlResult", "refused." + key + " must be a reason string");
+			return {
+				type: "controlResult", requestId: view.getUint16(0), applied: settingsOf("controlResult", result.applied),
+				pending: settingsOf("controlResult", result.pending), refused: refused as { [key: string]: string },
+			};
+		},
+		prepare: (message) => jsonBody(JSON.stringify({ applied: message.applied, pending: message.pending, refused: message.refused }), message.requestId),
+	},
+	pong: token<Pong>(0x05, "pong"),
+	capabilities: {
+		code: 0x07, body: [2, MAX_JSON_BYTES],
+		read: (body) => ({ type: "capabilities", controls: readControls(readJson("capabilities", body, 0).controls) }),
+		prepare: (message) => jsonBody(JSON.stringify({ controls: message.controls })),
+	},
+	welcome: {
+		code: 0x81, body: [16, 16],
+		read: (_body, view) => ({ type: "welcome", serverTime: readTime(view, 0), pingInterval: view.getUint32(8), maxBodyBytes: view.getUint32(12) }),
+		prepare(message) {
+			checkUint("pingInterval", message.pingInterval, 0xffffffff);
+			checkUint("maxBodyBytes", message.maxBodyBytes, 0xffffffff);
+			return {
+				length: 16,
+				write(_bytes, view, at) {
+					writeTime(view, at, message.serverTime);
+					view.setUint32(at + 8, message.pingInterval);
+					view.setUint32(at + 12, message.maxBodyBytes);
+				},
+			};
+		},
+	},
+	ping: token<Ping>(0x82, "ping"),
+	control: {
+		code: 0x83, body: [2 + 2, MAX_JSON_BYTES],
+		read: (body, view) => ({ type: "control", requestId: view.getUint16(0), settings: settingsOf("control", readJson("control", body, 2)) }),
+		prepare: (message) => jsonBody(JSON.stringify(message.settings), message.requestId),
+	},
+};
+
+/** Derived from CODECS, never typed out twice: type byte -> message name. */
+export const NAME_OF_TYPE: { readonly [code: number]: MessageName } = {};
+for (const name of Object.keys(CODECS) as MessageName[])
+	(NAME_OF_TYPE as { [code: number]: MessageName })[CODECS[name].code] = name;

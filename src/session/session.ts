@@ -1,0 +1,260 @@
+// The xscam conversation with the receiver (docs/protocol.md, "Conversation"), kept alive for as long
+// as the device runs, over whatever pipe the transport gives: resolve the receiver's name, open a pipe,
+// say hello (and describe the camera's settings), wait for the welcome and learn the receiver's clock,
+// stream, answer pings and controls, send stats. Any failure (refused, reset, closed by the peer, a
+// protocol error, or silence for three ping intervals, which is how a half-open connection shows) tears
+// the connection down, closes its frames, and tries again after a backoff with jitter. The stream
+// resumes by itself.
+
+import type { DisposableFrame } from "embedded:io/image/in/camera";
+import type Timer from "timer";
+import { Backoff } from "../backoff";
+import type { Resolver } from "../network/resolver";
+import { HELLO_FLAG_CAPABILITIES, MAX_JSON_BYTES } from "../protocol/constants";
+import { Decoder } from "../protocol/decoder";
+import { encode } from "../protocol/encoder";
+import type { ControlAnswer, ControlDescription, ControlSettings, Hello, ServerMessage } from "../protocol/types";
+import type { OpenPipe, Pipe } from "../transport/pipe";
+import { FrameSchedule } from "./frame-schedule";
+import { Writer } from "./writer";
+
+type TimerId = ReturnType<typeof Timer.set>; // an opaque handle: a Timer object on the SDK, a number elsewhere
+
+export type SessionState = "stopped" | "resolving" | "connecting" | "handshaking" | "streaming" | "waiting";
+
+/** What the hello says the device is. */
+export type Identity = Omit<Hello, "type" | "flags">;
+
+/** The device's own numbers for the stats message. */
+export interface DeviceStats {
+	/** Seconds since the device started. */
+	uptime: number;
+	/** Frames read from the camera. */
+	captured: number;
+	/** Frames the camera layer closed unsent (a newer one was already waiting in the camera). */
+	superseded: number;
+	rssi: number | undefined;
+	freeHeap: number | undefined;
+}
+
+export interface SessionOptions {
+	openPipe: OpenPipe;
+	resolver: Resolver;
+	Timer: typeof Timer;
+	/** The receiver: a host name or an IPv4 literal, and its camera port. */
+	server: string;
+	port: number;
+	identity: Identity;
+	/** The settings the camera takes, announced after the hello; absent: the device announces none. */
+	controls?: ControlDescription[];
+	onControl: (settings: ControlSettings) => ControlAnswer;
+	/** Read for each stats message. */
+	deviceStats: () => DeviceStats;
+	/** Every change of state; `reason` says why a connection ended, `retryIn` how long until the next try. */
+	onChanged: (state: SessionState, reason?: string, retryIn?: number) => void;
+	now?: () => number;
+	backoff?: Backoff;
+	/** Limits for the phases before the welcome, ms. */
+	connectTimeout?: number;
+	handshakeTimeout?: number;
+}
+
+const TICK = 1000;
+/** Stats go every this many ticks while streaming. */
+const STATS_TICKS = 2;
+const SILENT_PINGS = 3;
+
+export class Session {
+	/** Connections opened after the first. */
+	reconnects = 0;
+	readonly #options: SessionOptions;
+	readonly #now: () => number;
+	readonly #backoff: Backoff;
+	readonly #decoder: Decoder<ServerMessage>;
+	readonly #frames: FrameSchedule;
+	readonly #writer: Writer;
+	readonly #hello: Uint8Array;
+	readonly #capabilities: Uint8Array | undefined;
+	#state: SessionState = "stopped";
+	#pipe: Pipe | undefined;
+	#opened = 0;
+	#deadline = 0; // when the current phase has waited too long
+	#silenceLimit = 0;
+	#ticks = 0;
+	#statsAt = 0;
+	#sentAtStats = 0;
+	#tick: TimerId | undefined;
+	#retry: TimerId | undefined;
+
+	constructor(options: SessionOptions) {
+		this.#options = options;
+		this.#now = options.now ?? Date.now;
+		this.#backoff = options.backoff ?? new Backoff({ base: 500, max: 30_000 });
+		this.#decoder = new Decoder<ServerMessage>({
+			from: "server", maxBodyBytes: MAX_JSON_BYTES, onMessage: (message) => this.#received(message),
+		});
+		const { identity, controls } = options;
+		this.#frames = new FrameSchedule(identity.width, identity.height);
+		this.#writer = new Writer(this.#frames, () => this.#fail("write failed"));
+		this.#hello = encode({ type: "hello", flags: controls ? HELLO_FLAG_CAPABILITIES : 0, ...identity });
+		this.#capabilities = controls && encode({ type: "capabilities", controls });
+	}
+
+	get state(): SessionState {
+		return this.#state;
+	}
+
+	/** Frames written whole. */
+	get sent(): number {
+		return this.#frames.sent;
+	}
+
+	/** Frames closed unsent by the session (latest wins, not streaming, too large). */
+	get dropped(): number {
+		return this.#frames.dropped;
+	}
+
+	start(): void {
+		if (this.#state !== "stopped") return;
+		this.#statsAt = 0;
+		this.#tick = this.#options.Timer.repeat(() => this.#onTick(), TICK);
+		this.#resolve();
+	}
+
+	/** Closes the connection and its frames; start() opens a new one. */
+	stop(): void {
+		if (this.#state === "stopped") return;
+		this.#teardown();
+		this.#options.Timer.clear(this.#tick);
+		this.#options.Timer.clear(this.#retry);
+		this.#tick = this.#retry = undefined;
+		this.#enter("stopped");
+	}
+
+	/** Takes ownership of a camera frame captured at `time` (device clock); it is closed exactly once. */
+	offer(frame: DisposableFrame, time: number): void {
+		this.#writer.offer(frame, time);
+	}
+
+	#resolve(): void {
+		this.#enter("resolving");
+		this.#deadline = this.#now() + (this.#options.connectTimeout ?? 10_000);
+		const { server } = this.#options;
+		this.#options.resolver.resolve(server, (address) => {
+			if (this.#state !== "resolving") return;
+			if (address) this.#open(address);
+			else this.#fail("cannot resolve " + server);
+		});
+	}
+
+	#open(address: string): void {
+		if (this.#opened++ > 0) this.reconnects++;
+		const session = this;
+		try {
+			this.#pipe = this.#options.openPipe({
+				address, port: this.#options.port,
+				onWritable() {
+					if (this === session.#pipe) session.#writable();
+				},
+				onReadable() {
+					if (this === session.#pipe) session.#readable();
+				},
+				onError() {
+					if (this === session.#pipe) session.#fail(session.#state === "connecting" ? "cannot connect" : "connection lost");
+				},
+			});
+		}
+		catch (error) {
+			this.#fail("cannot connect: " + (error as Error).message); // e.g. "connect error" with no route
+			return;
+		}
+		this.#writer.attach(this.#pipe);
+		this.#writer.post("hello", this.#hello);
+		if (this.#capabilities) this.#writer.post("capabilities", this.#capabilities);
+		this.#enter("connecting");
+	}
+
+	#writable(): void {
+		if (this.#state === "connecting") {
+			this.#enter("handshaking");
+			this.#deadline = this.#now() + (this.#options.handshakeTimeout ?? 10_000);
+		}
+		this.#writer.pump();
+	}
+
+	#readable(): void {
+		const data = this.#pipe!.read();
+		if (!data) return;
+		if (this.#state === "streaming") this.#deadline = this.#now() + this.#silenceLimit;
+		try {
+			this.#decoder.push(new Uint8Array(data));
+		}
+		catch (error) {
+			this.#fail("protocol: " + (error as Error).message);
+		}
+	}
+
+	/** Throws to drop the connection (the decoder passes it on out of push()). */
+	#received(message: ServerMessage): void {
+		if (message.type === "welcome") {
+			if (this.#state !== "handshaking") throw new Error("a second welcome");
+			this.#backoff.reset();
+			this.#silenceLimit = SILENT_PINGS * message.pingInterval;
+			this.#deadline = this.#now() + this.#silenceLimit;
+			this.#frames.open(message.serverTime - this.#now(), message.maxBodyBytes);
+			this.#enter("streaming");
+			this.#writer.welcome();
+			return;
+		}
+		if (this.#state !== "streaming") throw new Error(message.type + " before the welcome");
+		if (message.type === "ping") this.#writer.post("pong", encode({ type: "pong", token: message.token }));
+		else if (!this.#writer.post("controlResult", encode({ type: "controlResult", requestId: message.requestId, ...this.#options.onControl(message.settings) })))
+			throw new Error("too many control messages");
+	}
+
+	#onTick(): void {
+		const state = this.#state;
+		if (state === "streaming" && ++this.#ticks % STATS_TICKS === 0) this.#sendStats();
+		if (state === "stopped" || state === "waiting" || this.#now() <= this.#deadline) return;
+		this.#fail(state === "streaming" ? "server silent for " + SILENT_PINGS + " ping intervals" : "timed out " + state);
+	}
+
+	#sendStats(): void {
+		const now = this.#now();
+		const device = this.#options.deviceStats();
+		const sent = this.#frames.sent;
+		const fps = this.#statsAt ? (sent - this.#sentAtStats) * 1000 / (now - this.#statsAt) : 0;
+		this.#statsAt = now;
+		this.#sentAtStats = sent;
+		this.#writer.post("stats", encode({
+			type: "stats", uptime: device.uptime, captured: device.captured, sent, dropped: this.#frames.dropped + device.superseded,
+			reconnects: this.reconnects, fps, rssi: device.rssi === undefined ? undefined : Math.max(-128, Math.min(126, device.rssi)),
+			freeHeap: device.freeHeap,
+		}));
+	}
+
+	#fail(reason: string): void {
+		if (this.#state === "stopped" || this.#state === "waiting") return;
+		this.#teardown();
+		const delay = this.#backoff.next();
+		this.#retry = this.#options.Timer.set(() => {
+			this.#retry = undefined;
+			this.#resolve();
+		}, delay);
+		this.#enter("waiting", reason, delay);
+	}
+
+	#teardown(): void {
+		this.#writer.detach();
+		this.#decoder.reset();
+		this.#options.resolver.cancel();
+		const pipe = this.#pipe;
+		this.#pipe = undefined;
+		if (pipe) pipe.close();
+	}
+
+	#enter(state: SessionState, reason?: string, retryIn?: number): void {
+		this.#state = state;
+		this.#options.onChanged(state, reason, retryIn);
+	}
+}
