@@ -11,41 +11,52 @@ import { FRAME_HEADER_BYTES } from "../../src/protocol/constants";
 import type { DeviceMessage } from "../../src/protocol/types";
 import { FrameSchedule } from "../../src/session/frame-schedule";
 import { Writer } from "../../src/session/writer";
-import type { Pipe } from "../../src/transport/pipe";
+import { StreamPipe, type StreamCallbacks } from "../../src/transport/pipe";
 
 function frame(fill: number, length = 1000): DisposableFrame & { close: ReturnType<typeof vi.fn> } {
 	const buffer = new Uint8Array(length).fill(fill).buffer;
 	return Object.assign(buffer, { camera: undefined as never, close: vi.fn() });
 }
 
-/** A pipe whose budget the test gives; `claims` is what it says it takes, which may be more than it does. */
+/**
+ * A stream socket that records writes and enforces "would block" as the SDK's does, under the real pipe
+ * (transport/pipe.ts). The test gives it room: `claimed` is what its onWritable reports, `free` what it
+ * really takes, which may be less.
+ */
 function pipe() {
 	const writes: (ArrayBuffer | Uint8Array)[] = []; // copies: the header buffer is reused
 	const originals: (ArrayBuffer | Uint8Array)[] = []; // what write() was given
 	let free = 0;
-	let claims = 0;
-	const fake = {
-		writes,
-		originals,
-		get writable() { return claims; },
-		give(count: number, claimed = count) { free = count; claims = claimed; },
+	let callbacks: StreamCallbacks | undefined;
+	const socket = {
 		write(data: ArrayBuffer | Uint8Array) {
 			if (data.byteLength > free) throw new Error("would block");
 			free -= data.byteLength;
-			claims -= data.byteLength;
 			writes.push(data instanceof Uint8Array ? data.slice() : data);
 			originals.push(data);
+			return free;
 		},
 		read: () => undefined,
 		close() {},
+	};
+	const real = new StreamPipe((given) => {
+		callbacks = given;
+		return socket;
+	}, { address: "10.0.0.1", port: 1, onWritable() {}, onReadable() {}, onError() {} });
+	return Object.assign(real, {
+		writes,
+		originals,
+		give(count: number, claimed = count) {
+			free = count;
+			callbacks!.onWritable(claimed);
+		},
 		decoded(): DeviceMessage[] {
 			const messages: DeviceMessage[] = [];
 			const decoder = new Decoder<DeviceMessage>({ from: "device", maxBodyBytes: 1 << 20, onMessage: (message) => messages.push(message.type === "frame" ? { ...message, jpeg: message.jpeg.slice() } : message) });
 			for (const data of writes) decoder.push(new Uint8Array(data));
 			return messages;
 		},
-	};
-	return fake;
+	});
 }
 
 const HELLO = encode({ type: "hello", flags: 0, id: "cam", firmware: "t", board: "b", sensor: "s", width: 320, height: 240 });
@@ -56,26 +67,30 @@ function streaming(maxBodyBytes = 1 << 20) {
 	const frames = new FrameSchedule(320, 240);
 	const writer = new Writer(frames, failures);
 	const fake = pipe();
-	writer.attach(fake satisfies Pipe);
+	writer.attach(fake);
 	writer.post("hello", HELLO);
 	frames.open(0, maxBodyBytes);
 	writer.welcome();
+	/** What the session does with a camera frame. */
+	const offer = (frame: DisposableFrame, time: number) => {
+		if (frames.offer(frame, time)) writer.pump();
+	};
 	/** The pipe reports space for `count` bytes (it takes `takes`, which may be less). */
 	const writable = (count: number, takes = count) => {
 		fake.give(takes, count);
 		writer.pump();
 	};
-	return { writer, frames, fake, failures, writable };
+	return { writer, frames, fake, failures, writable, offer };
 }
 
 describe("the session's writer", () => {
 	it("keeps the newest frame while one is in flight, and closes the one it replaces", () => {
-		const { writer, frames, fake, writable } = streaming();
+		const { offer, frames, fake, writable } = streaming();
 		const [a, b, c] = [frame(1), frame(2), frame(3)];
 		writable(HELLO.byteLength + FRAME_HEADER_BYTES + 500); // room for the hello and half of a
-		writer.offer(a, 1);
-		writer.offer(b, 2); // waits
-		writer.offer(c, 3); // replaces b
+		offer(a, 1);
+		offer(b, 2); // waits
+		offer(c, 3); // replaces b
 		expect(b.close).toHaveBeenCalledTimes(1);
 		expect(a.close).not.toHaveBeenCalled(); // still in flight
 		expect(frames.dropped).toBe(1);
@@ -88,24 +103,24 @@ describe("the session's writer", () => {
 	});
 
 	it("writes the camera's buffer itself when it fits, and views of it when it must split", () => {
-		const { writer, fake, writable } = streaming();
+		const { offer, fake, writable } = streaming();
 		const whole = frame(7, 100);
 		writable(10_000);
-		writer.offer(whole, 0);
+		offer(whole, 0);
 		expect(fake.originals).toContain(whole); // no copy: the very buffer the camera gave
 
 		const split = frame(8, 1000);
 		writable(FRAME_HEADER_BYTES + 400);
-		writer.offer(split, 0);
+		offer(split, 0);
 		const piece = fake.originals[fake.originals.length - 1] as Uint8Array;
 		expect(piece.buffer).toBe(split); // a view of the camera's buffer, not a copy
 		expect([piece.byteOffset, piece.byteLength]).toEqual([0, 400]);
 	});
 
 	it("sends pongs, results and stats between frames, never inside one", () => {
-		const { writer, fake, writable } = streaming();
+		const { writer, offer, fake, writable } = streaming();
 		writable(HELLO.byteLength + 10);
-		writer.offer(frame(1), 0); // header partly written
+		offer(frame(1), 0); // header partly written
 		writer.post("pong", encode({ type: "pong", token: 9 }));
 		writer.post("stats", encode({ type: "stats", uptime: 1, captured: 1, sent: 0, dropped: 0, reconnects: 0, fps: 0, rssi: -50, freeHeap: 1 }));
 		for (let i = 0; i < 40; i++) writable(37); // an awkward window that splits everything
@@ -121,7 +136,7 @@ describe("the session's writer", () => {
 		writer.post("hello", HELLO);
 		writer.post("capabilities", encode({ type: "capabilities", controls: [] }));
 		const early = frame(5);
-		writer.offer(early, 0);
+		if (frames.offer(early, 0)) writer.pump();
 		fake.give(10_000);
 		writer.pump();
 		expect(fake.decoded().map((message) => message.type)).toEqual(["hello", "capabilities"]);
@@ -132,25 +147,25 @@ describe("the session's writer", () => {
 	});
 
 	it("drops a frame larger than the receiver accepts instead of sending it", () => {
-		const { writer, frames, fake, writable } = streaming(500);
+		const { offer, frames, fake, writable } = streaming(500);
 		const big = frame(1, 600);
 		writable(10_000);
-		writer.offer(big, 0);
+		offer(big, 0);
 		expect(big.close).toHaveBeenCalledTimes(1);
 		expect(frames.dropped).toBe(1);
 		expect(fake.decoded().map((message) => message.type)).toEqual(["hello"]);
 	});
 
 	it("closes every frame it holds when the connection goes, and drops frames offered while not streaming", () => {
-		const { writer, writable } = streaming();
+		const { writer, offer, writable } = streaming();
 		const [a, b] = [frame(1), frame(2)];
 		writable(HELLO.byteLength + 100);
-		writer.offer(a, 0);
-		writer.offer(b, 0);
+		offer(a, 0);
+		offer(b, 0);
 		writer.detach();
 		expect([a.close.mock.calls.length, b.close.mock.calls.length]).toEqual([1, 1]);
 		const late = frame(3);
-		writer.offer(late, 0);
+		offer(late, 0);
 		expect(late.close).toHaveBeenCalledTimes(1);
 	});
 

@@ -18,7 +18,7 @@ import { describeSensor } from "../camera/sensors/index";
 import { WifiLink } from "../link/wifi-link";
 import { Resolver } from "../network/resolver";
 import { Session } from "../session/session";
-import { TcpPipe } from "../transport/tcp-pipe";
+import { openTcpPipe } from "../transport/tcp-pipe";
 import { DeviceControls } from "./control";
 import { configError, type Settings } from "./settings";
 import { FIRMWARE_VERSION } from "./version";
@@ -57,7 +57,7 @@ export class Device {
 
 		const target = settings.server + ":" + settings.port;
 		this.session = new Session({
-			openPipe: (options) => new TcpPipe(io.TCP, options), resolver: new Resolver(io.Net), Timer: io.Timer,
+			openPipe: (options) => openTcpPipe(io.TCP, options), resolver: new Resolver(io.Net), Timer: io.Timer,
 			server: settings.server, port: settings.port,
 			identity: {
 				id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,

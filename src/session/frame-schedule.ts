@@ -10,7 +10,7 @@
 import type { DisposableFrame } from "embedded:io/image/in/camera";
 import { FRAME_FIELDS_BYTES, FRAME_HEADER_BYTES } from "../protocol/constants";
 import { FrameHeaderEncoder } from "../protocol/encoder";
-import { writeSome, type Pipe } from "../transport/pipe";
+import type { Pipe } from "../transport/pipe";
 
 export class FrameSchedule {
 	/** Frames written whole, since the device started. */
@@ -35,16 +35,6 @@ export class FrameSchedule {
 	constructor(width: number, height: number) {
 		this.#width = width;
 		this.#height = height;
-	}
-
-	/** Whether a frame is part-written: nothing else may go on the pipe until it is done. */
-	get writing(): boolean {
-		return this.#frame !== undefined;
-	}
-
-	/** Whether a frame waits to be written. */
-	get ready(): boolean {
-		return this.#waiting !== undefined;
 	}
 
 	/**
@@ -82,29 +72,38 @@ export class FrameSchedule {
 		return true;
 	}
 
-	/** Writes what the pipe takes of the frame in flight, first making the waiting frame the one in flight. */
-	write(pipe: Pipe): void {
-		if (!this.#frame && !this.#start()) return;
+	/**
+	 * Writes what the pipe takes of the frame in flight; false when none is. Nothing else may go on the
+	 * pipe until a frame in flight is done.
+	 */
+	write(pipe: Pipe): boolean {
+		const frame = this.#frame;
+		if (!frame) return false;
 		if (this.#headerOffset < FRAME_HEADER_BYTES) {
-			this.#headerOffset += writeSome(pipe, this.#header!, this.#headerOffset);
-			return;
+			this.#headerOffset += pipe.writeSome(this.#header!, this.#headerOffset);
+			return true;
 		}
-		const frame = this.#frame!;
-		this.#frameOffset += writeSome(pipe, frame, this.#frameOffset);
+		this.#frameOffset += pipe.writeSome(frame, this.#frameOffset);
 		if (this.#frameOffset === frame.byteLength) {
 			this.#frame = undefined;
 			this.sent++;
 			frame.close();
 		}
+		return true;
 	}
 
-	#start(): boolean {
-		const frame = this.#waiting!;
+	/**
+	 * Makes the waiting frame the one in flight; false when none waits. A frame too large for the receiver
+	 * is dropped instead (and true returned: the caller looks again).
+	 */
+	start(): boolean {
+		const frame = this.#waiting;
+		if (!frame) return false;
 		this.#waiting = undefined;
 		if (FRAME_FIELDS_BYTES + frame.byteLength > this.#maxBodyBytes) {
 			frame.close();
 			this.dropped++;
-			return false;
+			return true;
 		}
 		this.#header = this.#encoder.encode(this.#seq, this.#waitingTime + this.#clockOffset, this.#width, this.#height, frame.byteLength);
 		this.#seq = (this.#seq + 1) >>> 0;

@@ -26,6 +26,8 @@ const ROWS: readonly Row[] = [
 export class Outbox {
 	readonly #queues: Uint8Array[][] = ROWS.map(() => []);
 	readonly #index: { [type: string]: number } = {};
+	/** Messages queued: an empty outbox (nearly always, between frames) is known without a call. */
+	size = 0;
 
 	constructor() {
 		ROWS.forEach((row, i) => (this.#index[row.type] = i));
@@ -40,8 +42,9 @@ export class Outbox {
 		if (at === undefined) throw new TypeError("no outbox row for " + type);
 		const queue = this.#queues[at];
 		const { keep } = ROWS[at];
-		if (keep === 1) queue.length = 0;
+		if (keep === 1 && queue.length) queue.pop();
 		else if (queue.length >= keep) return false;
+		else this.size++;
 		queue.push(bytes);
 		return true;
 	}
@@ -51,12 +54,16 @@ export class Outbox {
 		for (let at = 0; at < ROWS.length; at++) {
 			if (!welcomed && !ROWS[at].beforeWelcome) return undefined;
 			const queue = this.#queues[at];
-			if (queue.length) return queue.shift();
+			if (queue.length) {
+				this.size--;
+				return queue.shift();
+			}
 		}
 		return undefined;
 	}
 
 	clear(): void {
 		for (const queue of this.#queues) queue.length = 0;
+		this.size = 0;
 	}
 }

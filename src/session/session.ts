@@ -133,7 +133,7 @@ export class Session {
 
 	/** Takes ownership of a camera frame captured at `time` (device clock); it is closed exactly once. */
 	offer(frame: DisposableFrame, time: number): void {
-		this.#writer.offer(frame, time);
+		if (this.#frames.offer(frame, time)) this.#writer.pump();
 	}
 
 	#resolve(): void {
@@ -149,18 +149,21 @@ export class Session {
 
 	#open(address: string): void {
 		if (this.#opened++ > 0) this.reconnects++;
-		const session = this;
+		// Callbacks of this pipe alone: a late event of a pipe already given up is dropped.
+		let pipe: Pipe | undefined;
 		try {
-			this.#pipe = this.#options.openPipe({
+			pipe = this.#pipe = this.#options.openPipe({
 				address, port: this.#options.port,
-				onWritable() {
-					if (this === session.#pipe) session.#writable();
+				onWritable: () => {
+					if (pipe !== this.#pipe) return;
+					if (this.#state === "connecting") this.#handshaking();
+					this.#writer.pump();
 				},
-				onReadable() {
-					if (this === session.#pipe) session.#readable();
+				onReadable: () => {
+					if (pipe === this.#pipe) this.#readable();
 				},
-				onError() {
-					if (this === session.#pipe) session.#fail(session.#state === "connecting" ? "cannot connect" : "connection lost");
+				onError: () => {
+					if (pipe === this.#pipe) this.#fail(this.#state === "connecting" ? "cannot connect" : "connection lost");
 				},
 			});
 		}
@@ -168,18 +171,16 @@ export class Session {
 			this.#fail("cannot connect: " + (error as Error).message); // e.g. "connect error" with no route
 			return;
 		}
-		this.#writer.attach(this.#pipe);
+		this.#writer.attach(pipe);
 		this.#writer.post("hello", this.#hello);
 		if (this.#capabilities) this.#writer.post("capabilities", this.#capabilities);
 		this.#enter("connecting");
 	}
 
-	#writable(): void {
-		if (this.#state === "connecting") {
-			this.#enter("handshaking");
-			this.#deadline = this.#now() + (this.#options.handshakeTimeout ?? 10_000);
-		}
-		this.#writer.pump();
+	/** The pipe connected: the receiver has until the handshake timeout to welcome us. */
+	#handshaking(): void {
+		this.#enter("handshaking");
+		this.#deadline = this.#now() + (this.#options.handshakeTimeout ?? 10_000);
 	}
 
 	#readable(): void {

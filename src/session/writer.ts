@@ -2,9 +2,8 @@
 // (outbox.ts) and the frames of the frame schedule (frame-schedule.ts). A message goes between frames,
 // never inside one; until the welcome only the messages that may go before it are written, and no frame.
 
-import type { DisposableFrame } from "embedded:io/image/in/camera";
 import type { MessageName } from "../protocol/types";
-import { writeSome, type Pipe } from "../transport/pipe";
+import type { Pipe } from "../transport/pipe";
 import { FrameSchedule } from "./frame-schedule";
 import { Outbox } from "./outbox";
 
@@ -51,22 +50,17 @@ export class Writer {
 		return posted;
 	}
 
-	/** Takes ownership of a camera frame (frame-schedule.ts). */
-	offer(frame: DisposableFrame, time: number): void {
-		if (this.frames.offer(frame, time)) this.pump();
-	}
-
 	/** Writes while the pipe has room and there is something to write. */
 	pump(): void {
 		const pipe = this.#pipe;
 		if (!pipe) return;
 		const frames = this.frames;
 		try {
+			// A part-written frame first, then any message, then the next frame (only once welcomed).
 			while (pipe.writable > 0) {
-				if (frames.writing) frames.write(pipe);
-				else if (this.#message || this.#next()) this.#writeMessage(pipe);
-				else if (this.#welcomed && frames.ready) frames.write(pipe);
-				else break;
+				if (frames.write(pipe)) continue;
+				if (this.#message || (this.#outbox.size && this.#next())) this.#writeMessage(pipe);
+				else if (!this.#welcomed || !frames.start()) break;
 			}
 		}
 		catch {
@@ -82,7 +76,7 @@ export class Writer {
 
 	#writeMessage(pipe: Pipe): void {
 		const message = this.#message!;
-		this.#messageOffset += writeSome(pipe, message, this.#messageOffset);
+		this.#messageOffset += pipe.writeSome(message, this.#messageOffset);
 		if (this.#messageOffset === message.byteLength) this.#message = undefined;
 	}
 }

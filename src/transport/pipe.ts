@@ -8,19 +8,27 @@ export interface PipeOptions {
 	/** An IPv4 literal: the network layer (network/resolver.ts) resolved any name first. */
 	address: string;
 	port: number;
-	/** There is space for `count` bytes: the budget write() spends. Called with `this` the pipe. */
-	onWritable(this: Pipe, count: number): void;
+	/**
+	 * There is space for `count` bytes: the budget write() spends. The callbacks are plain functions (no
+	 * `this`, unlike the SDK's): one pipe per set of them, so each knows its pipe.
+	 */
+	onWritable(count: number): void;
 	/** `count` bytes can be read. */
-	onReadable(this: Pipe, count: number): void;
+	onReadable(count: number): void;
 	/** The connection failed or the peer closed it; nothing more will come. The pipe is not closed for you. */
-	onError(this: Pipe): void;
+	onError(): void;
 }
 
 export interface Pipe {
-	/** Bytes write() takes now: the last onWritable's count, less what was written since. */
+	/** Bytes write() takes now: the last onWritable's count, less what was written since. Read it, never set it. */
 	readonly writable: number;
 	/** Writes all of `bytes`, which must fit in `writable`; the pipe does not keep them after it returns. */
 	write(bytes: ArrayBuffer | Uint8Array): void;
+	/**
+	 * Writes as much of bytes[offset..] as the pipe takes now; returns how much that was. Whole buffers go
+	 * as they are; a piece goes as a view, so the bytes (a camera frame) are never copied.
+	 */
+	writeSome(bytes: ArrayBuffer | Uint8Array, offset: number): number;
 	/** What was received and not yet read, or undefined when nothing is. */
 	read(): ArrayBuffer | undefined;
 	/** Closes the pipe; nothing is called back after this. */
@@ -30,13 +38,63 @@ export interface Pipe {
 /** Opens a pipe: how the session gets one without knowing which transport it is. */
 export type OpenPipe = (options: PipeOptions) => Pipe;
 
+/** What a pipe needs of an ECMA-419 stream socket (the SDK's TCP, and its TLS socket, which has TCP's shape). */
+export interface StreamSocket {
+	write(bytes: ArrayBuffer | Uint8Array): unknown;
+	read(): ArrayBuffer | number | undefined;
+	close(): void;
+}
+
+/** The callbacks a stream socket is made with. */
+export interface StreamCallbacks {
+	onWritable(count: number): void;
+	onReadable(count: number): void;
+	onError(): void;
+}
+
 /**
- * Writes as much of bytes[offset..] as `pipe` takes now and returns how much that was. Whole buffers go
- * as they are; a piece goes as a view, so the bytes (a camera frame) are never copied.
+ * A pipe over a stream socket: the socket's onWritable reports its total free space and comes again
+ * only after the peer ACKs (reference/moddable-sdk.md §2.1), so the pipe keeps that count and spends it
+ * on each write. tcp-pipe.ts makes one over TCP; a TLS pipe makes one over the TLS socket.
  */
-export function writeSome(pipe: Pipe, bytes: ArrayBuffer | Uint8Array, offset: number): number {
-	const count = Math.min(pipe.writable, bytes.byteLength - offset);
-	pipe.write(offset === 0 && count === bytes.byteLength ? bytes :
-		bytes instanceof Uint8Array ? bytes.subarray(offset, offset + count) : new Uint8Array(bytes, offset, count));
-	return count;
+export class StreamPipe implements Pipe {
+	/** A field, not a getter: the frame path reads it before every write. */
+	writable = 0;
+	readonly #socket: StreamSocket;
+
+	/** `open` makes the socket with these callbacks; whatever it throws (no route: "connect error"), this throws. */
+	constructor(open: (callbacks: StreamCallbacks) => StreamSocket, options: PipeOptions) {
+		const pipe = this;
+		const { onWritable } = options;
+		this.#socket = open({
+			onWritable(count) {
+				pipe.writable = count;
+				onWritable(count);
+			},
+			onReadable: options.onReadable,
+			onError: options.onError,
+		});
+	}
+
+	write(bytes: ArrayBuffer | Uint8Array): void {
+		this.#socket.write(bytes);
+		this.writable -= bytes.byteLength;
+	}
+
+	writeSome(bytes: ArrayBuffer | Uint8Array, offset: number): number {
+		const count = Math.min(this.writable, bytes.byteLength - offset);
+		this.#socket.write(offset === 0 && count === bytes.byteLength ? bytes :
+			bytes instanceof Uint8Array ? bytes.subarray(offset, offset + count) : new Uint8Array(bytes, offset, count));
+		this.writable -= count;
+		return count;
+	}
+
+	read(): ArrayBuffer | undefined {
+		const data = this.#socket.read();
+		return typeof data === "object" ? data : undefined; // the SDK's typings say number | ArrayBuffer
+	}
+
+	close(): void {
+		this.#socket.close();
+	}
 }
