@@ -2,7 +2,11 @@
 // to a receiver over a real loopback socket, and the JPEG bytes that arrive are the camera's own.
 
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { describeControls } from "../../src/app/control";
 import type { Device } from "../../src/app/device";
+import { OV2640 } from "../../src/camera/sensors/ov2640";
+import { HELLO_FLAG_CAPABILITIES } from "../../src/protocol/constants";
+import { encode } from "../../src/protocol/encoder";
 import { frameNumberOf } from "../host/marked-jpeg";
 import { boot } from "./boot";
 import { deviceBoard } from "./device-board";
@@ -27,7 +31,9 @@ it("streams the camera's JPEG bytes, unchanged, to a decoder over loopback", asy
 	await receiver.until(() => receiver.frames.length >= 20);
 
 	const hello = receiver.messages.find((message) => message.type === "hello");
-	expect(hello).toMatchObject({ id: "cam-1", board: "esp32cam", sensor: "OV2640", width: 320, height: 240, firmware: "0.1.0" });
+	expect(hello).toMatchObject({ id: "cam-1", board: "esp32cam", sensor: "OV2640", width: 320, height: 240, firmware: "0.1.0", flags: HELLO_FLAG_CAPABILITIES });
+	// right after the hello, what this camera's OV2640 offers, from the firmware's own description
+	expect(receiver.messages[1]).toEqual({ type: "capabilities", controls: describeControls(OV2640) });
 	for (const frame of receiver.frames) {
 		expect(frame.jpeg).toEqual(board.captured.get(frameNumberOf(frame.jpeg)));
 		expect([frame.width, frame.height]).toEqual([320, 240]);
@@ -46,6 +52,28 @@ it("stops at start with one line naming the bad key, and never connects", async 
 	await new Promise((resolve) => setTimeout(resolve, 200));
 	expect(receiver.connections).toBe(0);
 	expect(board.radio.connection).toBe(200); // did not even join
+});
+
+it("stops at start with one line when the sensor does not offer the configured frame size", async () => {
+	const lines: string[] = [];
+	const board = deviceBoard({ port: await receiver.listen(), manifest: { frameSize: "QXGA" }, trace: (text) => lines.push(text) });
+	device = await boot(board); // QXGA is a size of the driver's, but not of the OV2640 this board has
+	expect(device).toBeUndefined();
+	expect(lines).toEqual([expect.stringMatching(/^xscam: config: frameSize must be one of the OV2640's sizes, 96X96, .*, UXGA, got "QXGA"\n$/)]);
+	expect(board.radio.connection).toBe(200);
+});
+
+it("describes the sensor from its own description and never probes it, so auto white balance stays on until a viewer changes a sensor setting", async () => {
+	const board = deviceBoard({ port: await receiver.listen() });
+	device = await boot(board);
+	await receiver.until(() => receiver.frames.length >= 3);
+	receiver.send(1, encode({ type: "control", requestId: 1, settings: { frameRate: 20, frameSize: "VGA" } }));
+	await receiver.until(() => receiver.messages.some((message) => message.type === "controlResult"));
+	expect(board.sensor.registers).toMatchObject({ probed: false, autoWhiteBalance: true });
+	// a sensor setting: the SDK probes the sensor, and on the OV2640 that switches AWB off (docs/hardware.md)
+	receiver.send(1, encode({ type: "control", requestId: 2, settings: { brightness: 1 } }));
+	await receiver.until(() => receiver.messages.filter((message) => message.type === "controlResult").length === 2);
+	expect(board.sensor.registers).toMatchObject({ probed: true, autoWhiteBalance: false, values: { brightness: 1 } });
 });
 
 it("stops streaming when the Wi-Fi drops, and resumes on a new connection when it is back", async () => {

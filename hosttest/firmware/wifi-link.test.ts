@@ -43,6 +43,19 @@ afterEach(() => {
 });
 
 describe("WifiLink", () => {
+	it("joins another network once given its credentials: at once with rejoin(), else at the next attempt", async () => {
+		const accessPoint = start("correct horse", { ssid: "home", password: "correct horse" })!;
+		await vi.advanceTimersByTimeAsync(500);
+		expect(link!.state).toBe("up");
+		accessPoint.password = "a new password"; // a setup page learned the network's new password
+		link!.setCredentials("home", "a new password");
+		link!.rejoin();
+		expect(link!.state).toBe("joining");
+		await vi.advanceTimersByTimeAsync(500);
+		expect(link!.state).toBe("up");
+		expect(events.map(([state]) => state)).toEqual(["joining", "up", "joining", "up"]);
+	});
+
 	it("joins: up once associated and given an address", async () => {
 		start("correct horse", { ssid: "home", password: "correct horse" });
 		await vi.advanceTimersByTimeAsync(499);

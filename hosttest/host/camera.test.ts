@@ -142,6 +142,17 @@ describe("host camera", () => {
 		expect(cam.identification).toEqual({ model: "OV2640" });
 		cam.configure({ brightness: 2, contrast: -1, saturation: 9 });
 		expect(cam.configuration).toEqual({ brightness: 2, conrast: -1, saturation: 0, whiteBalance: 0 });
+		expect(board.sensor.registers.values).toEqual({ brightness: 2, contrast: -1 });
+	});
+
+	it("probes the sensor on the first configure() or configuration, and the probe turns the OV2640's auto white balance off", () => {
+		const { camera: cam } = camera();
+		void cam.identification; // naming the sensor does not probe it
+		expect(board.sensor.registers).toMatchObject({ probed: false, autoWhiteBalance: true });
+		void cam.configuration;
+		expect(board.sensor.registers).toMatchObject({ probed: true, autoWhiteBalance: false });
+		cam.configure({ whiteBalance: 0 }); // the "auto" mode: set_wb_mode, not set_whitebal, so AWB stays off
+		expect(board.sensor.registers).toMatchObject({ autoWhiteBalance: false, values: { whiteBalance: 0 } });
 	});
 
 	it("throws SyntaxError for any use after close, and close twice is harmless", () => {

@@ -2,6 +2,7 @@
 // their hellos, frames and stats; sequence gaps; and a second connection with the same id.
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_MAX_BODY_BYTES } from "../../src/protocol/constants";
+import { encode } from "../../src/protocol/encoder";
 import { FakeCamera } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until } from "./helpers/harness";
 import type { Harness } from "./helpers/harness";
@@ -38,6 +39,36 @@ describe("ingest", () => {
 		});
 		await Promise.all(cameras.map((camera) => camera.close()));
 		await until(() => harness.receiver.list().every((camera) => !camera.online), "all offline");
+	});
+
+	it("takes a hello and a first frame that arrive in one chunk: the frame is held to the body limit, not the hello's", async () => {
+		harness = await startReceiver();
+		const camera = await FakeCamera.connect(harness.ingestPort);
+		const hello = encode({ type: "hello", flags: 0, id: "eager", firmware: "x", board: "b", sensor: "s", width: 320, height: 240 });
+		const frame = encode({ type: "frame", seq: 0, captureTime: harness.clock.now(), width: 320, height: 240, jpeg: syntheticJpeg(2000) });
+		camera.socket.write(Buffer.concat([hello, frame])); // one write: one chunk at the receiver, before the welcome is read
+		await until(() => harness.receiver.status("eager")?.frames.received === 1, "the frame");
+		expect(harness.receiver.status("eager")!.online).toBe(true);
+		await camera.close();
+	});
+
+	it("does not believe a capture time of 0 or an hour ahead: no latency, the frame stamped on arrival, and counted", async () => {
+		harness = await startReceiver();
+		const { camera } = await FakeCamera.online(harness.ingestPort, "clocky");
+		camera.frame(syntheticJpeg(100), { captureTime: harness.clock.now() - 30 });
+		await until(() => harness.receiver.status("clocky")?.frames.received === 1, "a frame");
+		expect(harness.receiver.status("clocky")).toMatchObject({ latencyMs: 30, frames: { misdated: 0 } });
+		for (const captureTime of [0, harness.clock.now() + 3_600_000]) {
+			const before = harness.receiver.status("clocky")!.frames.received;
+			camera.frame(syntheticJpeg(100), { captureTime });
+			await until(() => harness.receiver.status("clocky")!.frames.received === before + 1, "a misdated frame");
+			expect(harness.receiver.status("clocky")!.latencyMs).toBeNull();
+			const snapshot = await fetch(harness.base + "/cameras/clocky/snapshot.jpg");
+			expect(snapshot.headers.get("x-capture-time")).toBe(new Date(harness.clock.now()).toISOString());
+		}
+		expect(harness.receiver.status("clocky")!.frames.misdated).toBe(2);
+		expect(harness.lines.filter((line) => line.msg.includes("off the receiver's clock"))).toHaveLength(1); // once per connection
+		await camera.close();
 	});
 
 	it("counts sequence gaps as frames lost on the way, across the 2^32 wrap", async () => {

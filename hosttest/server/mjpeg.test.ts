@@ -134,6 +134,35 @@ describe("fan-out", () => {
 		await camera.close();
 	});
 
+	it("a viewer that never reads is dropped once it has taken nothing for the stall timeout, however much the kernel would buffer", async () => {
+		const stallMs = 20_000; // the default
+		harness = await startReceiver({ viewerStallMs: stallMs });
+		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
+		const fast = await MjpegClient.open(harness.httpPort, STREAM);
+		const slow = await MjpegClient.open(harness.httpPort, STREAM, { paused: true }); // reads nothing, ever
+		await until(() => harness.receiver.viewers("cam").length === 2, "both viewers");
+		const joined = harness.clock.now();
+		const slowPort = slow.socket.localPort;
+		const slowThere = () => harness.receiver.viewers("cam").some((viewer) => viewer.remote.endsWith(":" + slowPort));
+		// 1. a camera at 10 fps with 10 KB frames: the megabytes the kernel's send buffer holds would take
+		//    minutes to fill, so a bound that waited for them would be far off
+		for (let n = 1; slowThere() && harness.clock.now() - joined < 60_000; n++) {
+			camera.frame(syntheticJpeg(10_000, (n % 200) + 1));
+			await until(() => fast.parts.length === n, "frame " + n + " at the fast viewer");
+			harness.clock.advance(100);
+			await new Promise((resolve) => setTimeout(resolve, 10)); // real time for the samples, whose tables are read in the background
+		}
+		// 2. gone within the timeout and two samples (an eighth of it each), plus the second its own receive window took
+		const gone = harness.clock.now() - joined;
+		expect(slowThere()).toBe(false);
+		expect(gone).toBeGreaterThanOrEqual(stallMs);
+		expect(gone).toBeLessThanOrEqual(stallMs + 2 * (stallMs / 8) + 1000);
+		expect(fast.socket.destroyed).toBe(false);
+		await slow.close();
+		await fast.close();
+		await camera.close();
+	}, 30_000);
+
 	it("a viewer that reads slowly but keeps reading is not dropped", async () => {
 		harness = await startReceiver({ viewerStallMs: 1000 });
 		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");

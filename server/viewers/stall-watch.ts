@@ -16,8 +16,8 @@ interface Watched {
 	socket: Socket;
 	inode: number | undefined;
 	onStall: () => void;
-	/** Bytes taken (acknowledged, or handed to the kernel) at the last progress. */
-	taken: number;
+	/** The most the viewer can have taken (acknowledged, or handed to the kernel) by the last sample. */
+	takenAtMost: number;
 	progressAt: number;
 }
 
@@ -39,7 +39,7 @@ export class StallWatch {
 
 	/** Watches `socket`; `onStall` is called once it has stalled. Returns the function that stops watching it. */
 	watch(socket: Socket, onStall: () => void): Cancel {
-		const watched: Watched = { socket, inode: socketInode(socket), onStall, taken: 0, progressAt: this.#clock.now() };
+		const watched: Watched = { socket, inode: socketInode(socket), onStall, takenAtMost: 0, progressAt: this.#clock.now() };
 		this.#watched.add(watched);
 		this.#cancel ??= this.#clock.every(Math.min(MAX_SAMPLE_MS, this.#stallMs / SAMPLES), () => void this.#sample());
 		return () => {
@@ -54,30 +54,38 @@ export class StallWatch {
 		this.#cancel = undefined;
 	}
 
+	/**
+	 * The kernel's tables are read in the background while the viewers' sockets go on writing, so what a
+	 * viewer has taken is known within bounds: at least what it had been handed before the read, less
+	 * what the read found unacknowledged; at most what it had been handed after. A viewer progressed
+	 * when it has surely taken more than it can have taken at any earlier sample; so a stalled viewer
+	 * never seems to progress, whatever the sockets wrote during a read.
+	 */
 	async #sample(): Promise<void> {
 		if (this.#sampling) return; // the last sample's tables are still being read
 		this.#sampling = true;
 		const now = this.#clock.now();
-		// What each socket handed to the kernel, and holds itself, at the instant the tables are read.
-		const snapshot = [...this.#watched].map((watched) => ({
-			watched, handed: watched.socket.bytesWritten - watched.socket.writableLength, buffered: watched.socket.writableLength,
-		}));
+		const snapshot = [...this.#watched].map((watched) => ({ watched, before: handed(watched.socket), buffered: watched.socket.writableLength }));
 		const queues = snapshot.some(({ watched }) => watched.inode !== undefined) ? await readSendQueues() : undefined;
 		this.#sampling = false;
-		for (const { watched, handed, buffered } of snapshot) {
+		for (const { watched, before, buffered } of snapshot) {
 			if (!this.#watched.has(watched)) continue; // left meanwhile
-			const unacknowledged = watched.inode !== undefined ? queues?.get(watched.inode) : undefined;
-			const taken = unacknowledged === undefined ? handed : handed - unacknowledged;
-			const pending = buffered > 0 || (unacknowledged ?? 0) > 0;
-			if (!pending || taken > watched.taken) {
-				watched.taken = taken;
-				watched.progressAt = now;
-			}
+			const unacknowledged = (watched.inode !== undefined ? queues?.get(watched.inode) : undefined) ?? 0;
+			const takenAtLeast = before - unacknowledged;
+			const pending = buffered > 0 || unacknowledged > 0;
+			if (!pending || takenAtLeast > watched.takenAtMost) watched.progressAt = now;
 			else if (now - watched.progressAt >= this.#stallMs) {
 				this.#watched.delete(watched);
 				watched.onStall();
+				continue;
 			}
+			watched.takenAtMost = Math.max(watched.takenAtMost, handed(watched.socket) - unacknowledged);
 		}
 		if (this.#watched.size === 0) this.stop();
 	}
+}
+
+/** Bytes the socket handed to the kernel (or beyond): written, less what its own buffer still holds. */
+function handed(socket: Socket): number {
+	return socket.bytesWritten - socket.writableLength;
 }
