@@ -8,7 +8,7 @@ import pino from "pino";
 import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../src/camera/frame-pacer.ts";
 import { frameSizeName } from "../src/camera/frame-sizes.ts";
 import { OV2640 } from "../src/camera/sensors/ov2640.ts";
-import { SimulatedCamera } from "../hosttest/host/simulated-camera.ts";
+import { SimulatedDevice } from "../hosttest/host/simulated-device.ts";
 import { isXscamError } from "../server/errors.ts";
 import { createReceiver, type Receiver } from "../server/receiver.ts";
 
@@ -68,12 +68,12 @@ const receiverLog = pino({ level: "info", base: undefined }, {
 });
 
 let receiver: Receiver | undefined;
-const cameras: SimulatedCamera[] = [];
+const devices: SimulatedDevice[] = [];
 let stopping = false;
 
 async function stop(code: number): Promise<never> {
 	stopping = true;
-	await Promise.all(cameras.map((camera) => camera.stop()));
+	await Promise.all(devices.map((device) => device.stop()));
 	await receiver?.close();
 	process.exit(code);
 }
@@ -106,7 +106,7 @@ say("starting " + options.cameras + " simulated camera" + (options.cameras > 1 ?
 	options.fps + " fps) streaming to " + target!.host + ":" + target!.port + "…");
 for (let n = 1; n <= options.cameras; n++) {
 	const id = "sim-" + n;
-	cameras.push(new SimulatedCamera({
+	devices.push(new SimulatedDevice({
 		id, server: target!.host, port: target!.port, frameSize: options.frameSize, frameRate: options.fps,
 		onTrace: (line) => say(id + ": " + line.replace(/^xscam: /, "")),
 	}));

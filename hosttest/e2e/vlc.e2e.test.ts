@@ -7,19 +7,19 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SimulatedCamera } from "../host/simulated-camera";
+import { SimulatedDevice } from "../host/simulated-device";
 import type { Receiver } from "../../server/receiver";
 import { startE2eReceiver } from "./feed";
 
 let receiver: Receiver;
 let base: string;
-let camera: SimulatedCamera;
+let camera: SimulatedDevice;
 const pictures = mkdtempSync(join(tmpdir(), "xscam-vlc-"));
 
 beforeAll(async () => {
 	const started = await startE2eReceiver();
 	({ receiver, base } = started);
-	camera = new SimulatedCamera({ id: "vlc-cam", server: "127.0.0.1", port: started.ingestPort, frameSize: "QVGA", frameRate: 10 });
+	camera = new SimulatedDevice({ id: "vlc-cam", server: "127.0.0.1", port: started.ingestPort, frameSize: "QVGA", frameRate: 10 });
 	const deadline = Date.now() + 30_000;
 	while (receiver.status("vlc-cam")?.frames.received === undefined || receiver.status("vlc-cam")!.frames.received < 3) {
 		if (Date.now() > deadline) throw new Error("the simulated camera sent no frames");

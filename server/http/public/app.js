@@ -1,5 +1,6 @@
 // The live view: one card per camera with its MJPEG stream, its stats (polled from /api/cameras) and a
-// control panel built from /api/controls. Plain JS, no build step, no dependencies.
+// control panel built from what that camera announced (/api/cameras/<id>/controls), fetched again when
+// it reconnects, since new firmware may offer other settings. Plain JS, no build step, no dependencies.
 //
 // A browser opens at most six HTTP/1.1 connections to one host, and each live MJPEG stream holds one for
 // good; so at most MAX_LIVE cameras stream at once and the others show a snapshot refreshed with the
@@ -11,7 +12,6 @@ const RETRY_STREAM_MS = 3000;
 
 const cards = new Map(); // camera id -> { root, picture, ... }
 const live = []; // ids streaming now, oldest first
-let rules = [];
 
 const $ = (root, selector) => root.querySelector(selector);
 const path = (id, rest) => "/cameras/" + encodeURIComponent(id) + rest;
@@ -126,7 +126,7 @@ function showAnswer(output, lines) {
 async function sendControl(card, form) {
 	const settings = {};
 	for (const input of form.querySelectorAll("[data-touched=yes]")) {
-		const rule = rules.find((candidate) => candidate.key === input.name);
+		const rule = card.rules.find((candidate) => candidate.key === input.name);
 		settings[input.name] = rule.kind === "choice" ? input.value : Number(input.value);
 	}
 	const output = $(form, ".answer");
@@ -147,17 +147,27 @@ async function sendControl(card, form) {
 	}
 }
 
+/** The panel of what the camera announced; a camera that announced nothing has no panel. */
+async function loadControls(card, connections) {
+	card.connections = connections;
+	const { controls } = await (await fetch("/api/cameras/" + encodeURIComponent(card.id) + "/controls")).json();
+	card.rules = controls ?? [];
+	const form = $(card.root, "form");
+	$(form, ".fields").replaceChildren(...card.rules.flatMap((rule) => field(rule, card)));
+	$(card.root, "details.controls").hidden = card.rules.length === 0;
+}
+
 function createCard(id) {
 	const root = document.getElementById("camera-card").content.firstElementChild.cloneNode(true);
-	const card = { id, root, picture: $(root, ".picture"), watch: $(root, ".watch"), stats: $(root, ".stats"), badge: $(root, ".badge") };
+	const card = { id, root, picture: $(root, ".picture"), watch: $(root, ".watch"), stats: $(root, ".stats"), badge: $(root, ".badge"), rules: [] };
 	root.dataset.camera = id;
 	$(root, ".name").textContent = id;
 	card.picture.alt = "camera " + id;
 	$(root, ".stream").href = path(id, "/stream.mjpeg");
 	$(root, ".snapshot").href = path(id, "/snapshot.jpg");
 	$(root, ".json").href = "/api/cameras/" + encodeURIComponent(id);
+	$(root, "details.controls").hidden = true; // until the camera has said what it takes
 	const form = $(root, "form");
-	$(form, ".fields").append(...rules.flatMap((rule) => field(rule, card)));
 	form.addEventListener("submit", (event) => {
 		event.preventDefault();
 		sendControl(card, form);
@@ -181,6 +191,8 @@ async function poll() {
 		document.getElementById("empty").hidden = cameras.length > 0;
 		for (const camera of cameras) {
 			const card = cards.get(camera.id) ?? createCard(camera.id);
+			// what the camera announced, once it has, and again after it reconnects (new firmware, new settings)
+			if (camera.described && card.connections !== camera.reconnects) await loadControls(card, camera.reconnects);
 			card.badge.textContent = camera.online ? "online" : "offline";
 			card.badge.className = "badge " + (camera.online ? "online" : "offline");
 			showStats(card, camera);
@@ -193,5 +205,4 @@ async function poll() {
 	setTimeout(poll, POLL_MS);
 }
 
-rules = (await (await fetch("/api/controls")).json()).controls;
 poll();

@@ -1,11 +1,11 @@
-// A simulated camera, seen from outside: the unchanged firmware running in its own worker thread
+// A simulated device, a whole camera seen from outside: the unchanged firmware running in its own worker thread
 // (device-thread.ts) on a Node board, streaming over real TCP to any receiver. Used by `npm start`
 // (scripts/simulate.ts) and by the end-to-end tests.
 
 import { Worker } from "node:worker_threads";
 import type { DeviceThreadData } from "./device-thread.ts";
 
-export interface SimulatedCameraOptions {
+export interface SimulatedDeviceOptions {
 	id: string;
 	/** The receiver: a host name or IPv4 address, and its camera port. */
 	server: string;
@@ -20,12 +20,12 @@ export interface SimulatedCameraOptions {
 const THREAD = new URL("./device-thread.ts", import.meta.url).href;
 const BOOT = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD)}); })`;
 
-export class SimulatedCamera {
+export class SimulatedDevice {
 	readonly id: string;
 	readonly #worker: Worker;
 	readonly #exited: Promise<void>;
 
-	constructor(options: SimulatedCameraOptions) {
+	constructor(options: SimulatedDeviceOptions) {
 		this.id = options.id;
 		const data: DeviceThreadData = {
 			// as `mcconfig … key=value` would give them: strings
