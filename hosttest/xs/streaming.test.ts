@@ -3,6 +3,8 @@
 // JPEG in each frame is exactly the camera's. One crank of the board's clock is one frame.
 
 import { afterEach, expect, it } from "vitest";
+import { describeControls } from "../../src/app/control";
+import { OV2640 } from "../../src/camera/sensors/ov2640";
 import { frameNumberOf } from "../host/marked-jpeg";
 import { bootRig, crankUntil, FRAME_INTERVAL, RECEIVER, sameBytes } from "./camera-rig";
 import { DecoderReceiver } from "./decoder-receiver";
@@ -34,8 +36,10 @@ it("joins, connects, and streams the camera's JPEGs through the decoder, one fra
 		expect(receiver.frameCount).toBe(before + 1);
 	}
 
-	// 3. The bytes: a valid hello first, then frames in order whose JPEGs are the camera's own.
+	// 3. The bytes: a valid hello first, the sensor's settings as the firmware describes them, then frames
+	//    in order whose JPEGs are the camera's own.
 	expect(receiver.messages[0]).toMatchObject({ type: "hello", id: "cam-1", board: "esp32cam", sensor: "OV2640", width: 320, height: 240 });
+	expect(receiver.messages[1]).toEqual({ type: "capabilities", controls: describeControls(OV2640) });
 	expect(receiver.frames.length).toBeGreaterThanOrEqual(41);
 	for (const [index, frame] of receiver.frames.entries()) {
 		expect(frame.seq).toBe(index);
@@ -43,8 +47,9 @@ it("joins, connects, and streams the camera's JPEGs through the decoder, one fra
 		expect(sameBytes(frame.jpeg, rig.captured.get(frameNumberOf(frame.jpeg)))).toBe(true);
 	}
 
-	// 4. Every frame the camera gave out came back, once.
-	const { cameraCounts } = await device.report();
+	// 4. Every frame the camera gave out came back, once, and the sensor was never probed (AWB stays on).
+	const { cameraCounts, sensor } = await device.report();
 	expect(cameraCounts.read).toBe(cameraCounts.closed);
 	expect(cameraCounts).toMatchObject({ closedTwice: 0, written: 0, poolFull: 0 });
+	expect(sensor).toMatchObject({ probed: false, autoWhiteBalance: true });
 });

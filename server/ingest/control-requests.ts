@@ -55,12 +55,7 @@ export class ControlRequests {
 				this.#pending.delete(requestId);
 				reject(xscamError("XSCAM_ERR_CONTROL_TIMEOUT", cameraId, requestId, this.#timeoutMs));
 			});
-			this.#pending.set(requestId, {
-				keys: Object.keys(settings),
-				resolve,
-				reject: (error) => reject(error),
-				cancel,
-			});
+			this.#pending.set(requestId, { keys: Object.keys(settings), resolve, reject, cancel });
 			send(requestId);
 		});
 	}

@@ -8,7 +8,7 @@ import { FrameSchedule } from "./frame-schedule";
 import { Outbox } from "./outbox";
 
 export class Writer {
-	readonly frames: FrameSchedule;
+	readonly #frames: FrameSchedule;
 	readonly #outbox = new Outbox();
 	readonly #onFailure: () => void;
 	#pipe: Pipe | undefined;
@@ -18,7 +18,7 @@ export class Writer {
 
 	/** `onFailure` is called when a write throws (the pipe failed between two of its events). */
 	constructor(frames: FrameSchedule, onFailure: () => void) {
-		this.frames = frames;
+		this.#frames = frames;
 		this.#onFailure = onFailure;
 	}
 
@@ -34,7 +34,7 @@ export class Writer {
 		this.#welcomed = false;
 		this.#message = undefined;
 		this.#outbox.clear();
-		this.frames.close();
+		this.#frames.close();
 	}
 
 	/** The receiver welcomed us: everything may flow now. */
@@ -54,7 +54,7 @@ export class Writer {
 	pump(): void {
 		const pipe = this.#pipe;
 		if (!pipe) return;
-		const frames = this.frames;
+		const frames = this.#frames;
 		try {
 			// A part-written frame first, then any message, then the next frame (only once welcomed).
 			while (pipe.writable > 0) {

@@ -1,9 +1,9 @@
-// How the sensors behave behind the SDK's ESP32 camera, as the simulated camera plays them: the largest
-// size each captures (esp32-camera clamps larger requests to it), the settings its driver takes with
-// their ranges (configure() ignores anything else without a word), and its frame rate per size. A new
-// sensor for the simulators is a row here. This is the hardware's side; what the firmware believes a
-// sensor offers is its own description (src/camera/sensors/), and a test holds the two together.
-// XS-portable.
+// How the sensors behave behind the SDK's ESP32 camera, as the simulated camera plays them: the sizes
+// the driver snaps a request to, the largest size each sensor captures (esp32-camera clamps larger
+// requests to it), the settings its driver takes with their ranges (configure() ignores anything else
+// without a word), and its frame rate per size. A new sensor for the simulators is a row here. This is
+// the hardware's side; what the firmware believes a sensor offers is its own description
+// (src/camera/sensors/), and hosttest/firmware/sensors.test.ts holds the two together. XS-portable.
 
 export interface SensorModel {
 	readonly maxSize: readonly [number, number];
@@ -27,6 +27,23 @@ export const SENSOR_MODELS: { readonly [model: string]: SensorModel } = {
 		fps: ov2640Fps,
 	},
 };
+
+/** The ESP32 driver's frame sizes, ordered as camera.c searches them. */
+const DRIVER_SIZES: readonly [number, number][] = [
+	[96, 96], [128, 128], [160, 120], [176, 144], [240, 176], [240, 240], [320, 240], [320, 320], [400, 296],
+	[480, 320], [640, 480], [720, 1280], [800, 600], [864, 1536], [1024, 768], [1080, 1920], [1280, 720],
+	[1280, 1024], [1600, 1200], [1920, 1080], [2048, 1536], [2560, 1440], [2560, 1600], [2560, 1920],
+];
+
+/** camera.c: first entry at least as wide; if too short, the next entry of the same width. */
+export function snap(width: number, height: number, max: readonly [number, number]): readonly [number, number] {
+	const index = DRIVER_SIZES.findIndex(([w]) => w >= width);
+	if (index < 0) throw new Error("unsupported dimensions");
+	let [w, h] = DRIVER_SIZES[index];
+	const next = DRIVER_SIZES[index + 1];
+	if (h < height && next && next[0] === w) [w, h] = next;
+	return w * h > max[0] * max[1] ? max : [w, h];
+}
 
 /** A sensor not in the table: any size of the driver's, nothing to configure, 25 fps. */
 export const UNKNOWN_MODEL: SensorModel = { maxSize: [2560, 1920], ranges: {}, fps: () => 25 };

@@ -16,7 +16,7 @@
 
 import type { CameraOptions, DisposableFrame, SensorSettings } from "embedded:io/image/in/camera";
 import { callback, closedError, copyTarget } from "../io-common";
-import { sensorModel, type SensorRegisters } from "./sensor-models";
+import { sensorModel, snap, type SensorRegisters } from "./sensor-models";
 
 /** What a simulated sensor puts in each frame, and the state its settings are in. */
 export interface Sensor {
@@ -70,26 +70,10 @@ export interface CameraEnvironment {
 	readonly cameraCounts: CameraCounts;
 }
 
-/** The ESP32 driver's frame sizes, ordered as camera.c searches them. */
-const DRIVER_SIZES: readonly [number, number][] = [
-	[96, 96], [128, 128], [160, 120], [176, 144], [240, 176], [240, 240], [320, 240], [320, 320], [400, 296],
-	[480, 320], [640, 480], [720, 1280], [800, 600], [864, 1536], [1024, 768], [1080, 1920], [1280, 720],
-	[1280, 1024], [1600, 1200], [1920, 1080], [2048, 1536], [2560, 1440], [2560, 1600], [2560, 1920],
-];
 const POOL = 3;
 
 /** `configuration` reports contrast under this misspelt key (camera.c); configure() takes it right. */
 const CONFIGURATION_KEY: { readonly [key: string]: string } = { contrast: "conrast" };
-
-/** camera.c: first entry at least as wide; if too short, the next entry of the same width. */
-function snap(width: number, height: number, max: readonly [number, number]): readonly [number, number] {
-	const index = DRIVER_SIZES.findIndex(([w]) => w >= width);
-	if (index < 0) throw new Error("unsupported dimensions");
-	let [w, h] = DRIVER_SIZES[index];
-	const next = DRIVER_SIZES[index + 1];
-	if (h < height && next && next[0] === w) [w, h] = next;
-	return w * h > max[0] * max[1] ? max : [w, h];
-}
 
 type OnReadable = (this: SimulatedCamera, count: number) => void;
 

@@ -1,0 +1,35 @@
+// What the firmware believes each sensor offers (src/camera/sensors/) against how the simulated
+// hardware behaves (modules/sim/camera/sensor-models.ts): the same settings with the same ranges, and
+// frame sizes the driver captures as asked. A description that promised more than the sensor does
+// would be announced to the receiver and then refused, or worse, silently ignored by configure().
+
+import { describe, expect, it } from "vitest";
+import { FRAME_SIZES } from "../../src/camera/frame-sizes";
+import { describeSensor } from "../../src/camera/sensors/index";
+import { OV2640 } from "../../src/camera/sensors/ov2640";
+import { SENSOR_MODELS, snap } from "../../modules/sim/camera/sensor-models";
+
+describe.each([OV2640])("the firmware's $model", (sensor) => {
+	const model = SENSOR_MODELS[sensor.model];
+
+	it("is a sensor the simulators play", () => {
+		expect(model).toBeDefined();
+		expect(describeSensor(sensor.model)).toBe(sensor);
+	});
+
+	it("offers exactly the settings its driver takes, with the driver's ranges", () => {
+		expect(Object.fromEntries(sensor.settings.map((setting) => [setting.key, [setting.min, setting.max]]))).toEqual(model.ranges);
+	});
+
+	it("offers frame sizes the driver captures as asked, smallest first, none beyond the sensor's largest", () => {
+		const sizes = sensor.frameSizes.map((name) => FRAME_SIZES[name]);
+		for (const [width, height] of sizes) expect(snap(width, height, model.maxSize)).toEqual([width, height]);
+		const pixels = sizes.map(([width, height]) => width * height);
+		expect(pixels).toEqual([...pixels].sort((a, b) => a - b));
+		expect(sizes[sizes.length - 1]).toEqual(model.maxSize);
+	});
+});
+
+it("describes a sensor it does not know as offering nothing to change", () => {
+	expect(describeSensor("simulator")).toEqual({ model: "simulator", frameSizes: [], settings: [] });
+});
