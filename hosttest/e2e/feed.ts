@@ -1,5 +1,7 @@
 // The e2e tests' receiver and cameras: a real receiver on loopback (real clock), and protocol clients
-// that stream the moving test pattern in real time, as a camera does.
+// that stream the moving test pattern in real time, as a camera does. The pattern's box sweeps across
+// once every two seconds, so one sweep is rendered at start and then played in a loop: jpeg-js takes a
+// quarter of a second for a VGA frame on a slow 2-core machine, too slow to render each frame as it is due.
 
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -44,9 +46,10 @@ export async function feed(port: number, id: string, options: { width?: number; 
 		uptime: Math.round((Date.now() - started) / 1000), captured: state.frames, sent: state.frames, dropped: 0, reconnects: 0,
 		fps, rssi: -58, freeHeap: 2_900_000,
 	}), 2000);
+	const sweep = Array.from({ length: Math.round(2 * fps) }, (_, n) =>
+		renderTestPattern({ width, height, cameraId: id, frameNumber: n, captureTime: started + (n * 1000) / fps, quality: 75 }));
 	const send = () => {
-		const captureTime = Date.now();
-		camera.frame(renderTestPattern({ width, height, cameraId: id, frameNumber: state.frames, captureTime, quality: 75 }), { captureTime, width, height });
+		camera.frame(sweep[state.frames % sweep.length], { width, height });
 		state.frames++;
 	};
 	const timer = setInterval(send, 1000 / fps);
