@@ -104,11 +104,6 @@ export class Session {
 		return this.#state;
 	}
 
-	/** Frames written whole. */
-	get sent(): number {
-		return this.#frames.sent;
-	}
-
 	/** Frames closed unsent by the session (latest wins, not streaming, too large). */
 	get dropped(): number {
 		return this.#frames.dropped;
