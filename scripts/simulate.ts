@@ -9,6 +9,7 @@ import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../src/camera/frame-pacer.ts";
 import { frameSizeName } from "../src/camera/frame-sizes.ts";
 import { OV2640 } from "../src/camera/sensors/ov2640.ts";
 import { SimulatedDevice } from "../hosttest/host/simulated-device.ts";
+import { CameraKeys } from "../server/auth/camera-keys.ts";
 import { isXscamError } from "../server/errors.ts";
 import { createReceiver, type Receiver } from "../server/receiver.ts";
 
@@ -46,16 +47,24 @@ const program = new Command("npm start --")
 	.addOption(new Option("--frame-size <name>", "frame size of each camera (" + OV2640.frameSizes.join(", ") + ")").default("VGA").argParser(frameSize))
 	.addOption(new Option("--fps <rate>", "frame-rate cap of each camera").default(10).argParser(frameRate))
 	.addOption(new Option("--server <host:port>", "stream to this receiver instead of starting one").argParser(server))
+	.addOption(new Option("--keys-file <path>", "with --server: the cameras' keys (sim-1, sim-2, …), as that receiver's").default("xscam-keys.json"))
 	.addOption(new Option("--http-port <port>", "the web page's port").default(8080).argParser(integer(0, 65535)))
 	.addOption(new Option("--ingest-port <port>", "the cameras' port").default(8700).argParser(integer(0, 65535)))
 	.showSuggestionAfterError();
 program.parse();
 const options = program.opts<{
-	cameras: number; frameSize: string; fps: number; server?: { host: string; port: number }; httpPort: number; ingestPort: number;
+	cameras: number; frameSize: string; fps: number; server?: { host: string; port: number }; keysFile: string; httpPort: number; ingestPort: number;
 }>();
 
 function say(line: string): void {
 	process.stdout.write(line + "\n");
+}
+
+/** The key of camera `id` in the keys file, as hex; none: that camera will not authenticate. */
+function keyHex(keys: CameraKeys, id: string): string | undefined {
+	const key = keys.get(id);
+	if (key === undefined) say("npm start: no key for " + id + " in " + options.keysFile + ": it will not authenticate");
+	return key && Buffer.from(key).toString("hex");
 }
 
 /** The receiver's structured log, as one short line per event for a person watching a terminal. */
@@ -85,11 +94,17 @@ process.on("SIGINT", () => {
 });
 process.on("SIGTERM", () => void stop(0));
 
+// Each simulated camera has a key of its own, as a flashed one does: made up for this run and kept in
+// memory (a receiver elsewhere has the keys of its --keys-file; give the same file here).
+const ids = Array.from({ length: options.cameras }, (_, n) => "sim-" + (n + 1));
+const keys = new CameraKeys(options.server ? options.keysFile : undefined, (line) => say("npm start: " + line));
+const keyOf = new Map(ids.map((id) => [id, options.server ? keyHex(keys, id) : keys.add(id)]));
+
 let target = options.server;
 let liveView: string | undefined;
 if (!target) {
 	say("starting the receiver…");
-	receiver = createReceiver({ ingestPort: options.ingestPort, httpPort: options.httpPort, logger: receiverLog });
+	receiver = createReceiver({ ingestPort: options.ingestPort, httpPort: options.httpPort, logger: receiverLog, cameraKeys: keys });
 	try {
 		const { ingestPort, httpPort } = await receiver.start();
 		target = { host: "127.0.0.1", port: ingestPort };
@@ -104,10 +119,9 @@ if (!target) {
 
 say("starting " + options.cameras + " simulated camera" + (options.cameras > 1 ? "s" : "") + " (" + options.frameSize + ", at most " +
 	options.fps + " fps) streaming to " + target!.host + ":" + target!.port + "…");
-for (let n = 1; n <= options.cameras; n++) {
-	const id = "sim-" + n;
+for (const id of ids) {
 	devices.push(new SimulatedDevice({
-		id, server: target!.host, port: target!.port, frameSize: options.frameSize, frameRate: options.fps,
+		id, key: keyOf.get(id), server: target!.host, port: target!.port, frameSize: options.frameSize, frameRate: options.fps,
 		onTrace: (line) => say(id + ": " + line.replace(/^xscam: /, "")),
 	}));
 }

@@ -4,6 +4,7 @@
 
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { KeyLookup } from "./auth/camera-keys";
 import type { FrameBus } from "./cameras/frame-bus";
 import type { CameraRegistry } from "./cameras/registry";
 import type { Clock } from "./clock";
@@ -14,6 +15,8 @@ export interface Core {
 	readonly log: Logger;
 	readonly clock: Clock;
 	readonly cameras: CameraRegistry;
+	/** The keys of the cameras that authenticate (auth/camera-keys.ts). */
+	readonly cameraKeys: KeyLookup;
 	/** Every frame ingest takes, to the viewers and the recorder. */
 	readonly frames: FrameBus;
 	/** This receiver's metrics; never prom-client's global registry, so two receivers in one process stay apart. */

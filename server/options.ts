@@ -4,6 +4,7 @@
 // that names the option and what it allows (ESPHome-style validation, at start, before anything binds).
 
 import type { Logger } from "pino";
+import type { KeyLookup } from "./auth/camera-keys";
 import { ID_PATTERN, ID_RULE, MAX_ID_BYTES } from "../src/protocol/constants";
 import type { Clock } from "./clock";
 import { xscamError } from "./errors";
@@ -104,7 +105,7 @@ const host: Kind<string> = {
 const path: Kind<string> = {
 	parse: (text) => path.check(text),
 	check(value) {
-		if (typeof value !== "string" || value.trim() === "") reject("a directory path, got " + JSON.stringify(value));
+		if (typeof value !== "string" || value.trim() === "") reject("a path, got " + JSON.stringify(value));
 		return value;
 	},
 	show: String,
@@ -157,6 +158,9 @@ export const OPTION_SPECS = {
 	viewerStallMs: spec("--viewer-stall-timeout <duration>", "XSCAM_VIEWER_STALL_TIMEOUT", duration(100, HOUR), 20 * SECOND, "drop a viewer that has read nothing for this long"),
 	controlTimeoutMs: spec("--control-timeout <duration>", "XSCAM_CONTROL_TIMEOUT", duration(100, 10 * 60 * SECOND), 5 * SECOND, "how long a control request waits for the camera's answer"),
 	maxCameras: spec("--max-cameras <count>", "XSCAM_MAX_CAMERAS", integer(1, 10_000), 64, "how many camera ids the receiver keeps state for"),
+	keysFile: spec("--keys-file <path>", "XSCAM_KEYS_FILE", path, "xscam-keys.json", "the keys of the cameras it accepts (xscam-server keys add <id>)"),
+	insecureCameras: spec("--insecure-cameras", "XSCAM_INSECURE_CAMERAS", flag, false, "also take cameras that do not authenticate (firmware 0.1.0), unless their id has a key"),
+	maxPendingConnections: spec("--max-pending <count>", "XSCAM_MAX_PENDING", integer(1, 100_000), 256, "camera connections that may wait to say hello and authenticate at once"),
 	record: spec("--record", "XSCAM_RECORD", flag, false, "record every camera"),
 	recordCameras: spec("--record-cameras <ids>", "XSCAM_RECORD_CAMERAS", cameraIds, [] as string[], "record these cameras, comma-separated (with or without --record)"),
 	recordingDir: spec("--recording-dir <path>", "XSCAM_RECORDING_DIR", path, "recordings", "directory of the recordings, one folder per camera"),
@@ -179,9 +183,11 @@ export type ReceiverOptions = Partial<Values> & {
 	openFile?: OpenFile;
 	/** Also export Node's process metrics (CPU, memory, event loop). Once per process: they keep a monitor running. */
 	processMetrics?: boolean;
+	/** The cameras' keys, instead of those of `keysFile` (`npm start` makes throw-away ones; tests, their own). */
+	cameraKeys?: KeyLookup;
 };
 
-export type ResolvedOptions = Values & Pick<ReceiverOptions, "logger" | "clock" | "openFile" | "processMetrics">;
+export type ResolvedOptions = Values & Pick<ReceiverOptions, "logger" | "clock" | "openFile" | "processMetrics" | "cameraKeys">;
 
 /**
  * Applies defaults and checks every value. `name` says how to name an option in the error (its key by

@@ -4,6 +4,7 @@
 // the logger, the clock, the camera registry and the metrics registry.
 
 import pino from "pino";
+import { CameraKeys } from "./auth/camera-keys";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Camera } from "./cameras/camera";
@@ -44,7 +45,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const clock = resolved.clock ?? systemClock;
 	const cameras = new CameraRegistry(resolved.maxCameras, clock);
 	const registry = createRegistry(resolved.processMetrics ?? false);
-	const core: Core = { options: resolved, log, clock, cameras, frames: new FrameBus(), registry };
+	const cameraKeys = resolved.cameraKeys ?? new CameraKeys(resolved.keysFile, (line) => log.warn(line));
+	const core: Core = { options: resolved, log, clock, cameras, cameraKeys, frames: new FrameBus(), registry };
 	registerCameraMetrics(core);
 
 	const ingest = registerIngest(core);
@@ -66,6 +68,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 				await receiver.close();
 				throw error;
 			}
+			warnAboutCameras(core);
 			const ports = { ingestPort: ingest.port, httpPort: http.port };
 			log.info({ ...ports, host: resolved.host }, "xscam receiver listening: cameras on port " + ports.ingestPort + ", viewers on http://" +
 				(resolved.host === "0.0.0.0" || resolved.host === "::" ? "localhost" : resolved.host) + ":" + ports.httpPort + "/");
@@ -88,6 +91,17 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 		viewers: (cameraId) => http.viewers(cameraId),
 	};
 	return receiver;
+}
+
+/** A receiver that takes no camera at all, or any camera, says so once, at start. */
+function warnAboutCameras({ options, cameraKeys, log }: Core): void {
+	if (options.insecureCameras) {
+		log.warn("--insecure-cameras: cameras without a key are taken without authenticating; anyone who reaches port " +
+			options.ingestPort + " can stream as one (docs/security.md)");
+	}
+	else if (cameraKeys.size === 0) {
+		log.warn("no camera keys in " + options.keysFile + ": every camera will be refused; add one with `xscam-server keys add <id>` (docs/security.md)");
+	}
 }
 
 /** The per-camera numbers of each camera's presence and intake, and of its last stats message. */

@@ -5,9 +5,11 @@
 // and restarts the chip, and a device that restarts into the same error loops forever. So a bad config
 // value, or a camera that does not start, stops here with one line and the device stays up, idle.
 
+import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
 import TCP from "embedded:io/socket/tcp";
 import WiFi from "embedded:network/interface/wifi";
+import HMAC from "hmac";
 import Instrumentation from "instrumentation";
 import config from "mc/config";
 import Net from "net";
@@ -22,7 +24,7 @@ function log(line: string): void {
 
 export default function main(): Device | undefined {
 	try {
-		const device = new Device(readSettings(config), { Camera, TCP, WiFi, Timer, Net, Preference, Instrumentation }, log);
+		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, WiFi, Timer, Net, Preference, Instrumentation }, log);
 		device.start();
 		return device;
 	}

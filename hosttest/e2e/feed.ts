@@ -11,13 +11,14 @@ import type { Receiver } from "../../server/receiver";
 import type { ReceiverOptions } from "../../server/options";
 import { renderTestPattern } from "../host/test-pattern";
 import { FakeCamera } from "../server/helpers/fake-camera";
+import { TEST_KEYS } from "../server/helpers/test-keys";
 
 /** Where the e2e runs leave screenshots and files (git ignores it). */
 export const OUTPUT_DIR = fileURLToPath(new URL("./output/", import.meta.url));
 mkdirSync(OUTPUT_DIR, { recursive: true });
 
 export async function startE2eReceiver(options: ReceiverOptions = {}): Promise<{ receiver: Receiver; ingestPort: number; base: string }> {
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), ...options });
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), cameraKeys: TEST_KEYS, ...options });
 	const { ingestPort, httpPort } = await receiver.start();
 	return { receiver, ingestPort, base: "http://127.0.0.1:" + httpPort };
 }

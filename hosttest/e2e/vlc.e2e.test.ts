@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SimulatedDevice } from "../host/simulated-device";
+import { testKey } from "../server/helpers/test-keys";
 import type { Receiver } from "../../server/receiver";
 import { startE2eReceiver } from "./feed";
 
@@ -19,7 +20,7 @@ const pictures = mkdtempSync(join(tmpdir(), "xscam-vlc-"));
 beforeAll(async () => {
 	const started = await startE2eReceiver();
 	({ receiver, base } = started);
-	camera = new SimulatedDevice({ id: "vlc-cam", server: "127.0.0.1", port: started.ingestPort, frameSize: "QVGA", frameRate: 10 });
+	camera = new SimulatedDevice({ id: "vlc-cam", key: Buffer.from(testKey("vlc-cam")).toString("hex"), server: "127.0.0.1", port: started.ingestPort, frameSize: "QVGA", frameRate: 10 });
 	const deadline = Date.now() + 30_000;
 	while (receiver.status("vlc-cam")?.frames.received === undefined || receiver.status("vlc-cam")!.frames.received < 3) {
 		if (Date.now() > deadline) throw new Error("the simulated camera sent no frames");

@@ -11,7 +11,12 @@ const GOOD = {
 
 describe("readSettings", () => {
 	it("accepts a good manifest config", () => {
-		expect(readSettings(GOOD)).toEqual({ ...GOOD });
+		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined }); // "": no key, the camera does not authenticate
+	});
+
+	it("takes a key of 64 hex digits as its 32 bytes", () => {
+		const hex = "000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F";
+		expect(readSettings({ ...GOOD, key: hex }).key).toEqual(Uint8Array.from({ length: 32 }, (_, i) => i));
 	});
 
 	it("accepts numbers given as strings on the mcconfig command line", () => {
@@ -21,7 +26,7 @@ describe("readSettings", () => {
 	it("accepts an open network, an IPv4 server, a lower-case frame size, and no key or board", () => {
 		const { key: _key, board: _board, ...rest } = GOOD;
 		expect(readSettings({ ...rest, password: "", server: "192.168.1.10", frameSize: "qvga" }))
-			.toMatchObject({ password: "", server: "192.168.1.10", frameSize: "QVGA", key: "", board: "unknown" });
+			.toMatchObject({ password: "", server: "192.168.1.10", frameSize: "QVGA", key: undefined, board: "unknown" });
 	});
 
 	it.each([
@@ -45,7 +50,8 @@ describe("readSettings", () => {
 		["id", "cam/1", "config: id must be 1 to 32 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit, got \"cam/1\""],
 		["id", "..", "config: id must be"],
 		["id", "c".repeat(33), "config: id must be"],
-		["key", "too short", "config: key must be \"\" or 16 to 128 printable ASCII characters"],
+		["key", "too short", "config: key must be \"\" or the 64 hex digits `xscam-server keys add cam-1` printed"],
+		["key", "0".repeat(63) + "g", "config: key must be \"\" or the 64 hex digits `xscam-server keys add cam-1` printed"],
 		// the camera driver's sizes: which of them this camera's sensor offers is checked once the camera says what it is (device.test.ts)
 		["frameSize", "4K", "config: frameSize must be one of 96X96, QQVGA, 128X128, QCIF, HQVGA, 240X240, QVGA, 320X320, CIF, HVGA, VGA, SVGA, XGA, HD, SXGA, UXGA, FHD, QXGA, QHD, WQXGA, got \"4K\""],
 		["frameRate", "0", "config: frameRate must be a number of frames per second, 0.1 to 60, got \"0\""],

@@ -2,7 +2,9 @@
 // every hello. It records what arrives; a test can stop reading a socket (a slow network), send it
 // messages, or close everything and listen again on the same port (the server went away).
 
+import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
+import { HELLO_FLAG_AUTH, NONCE_BYTES, PROOF_BYTES } from "../../src/protocol/constants";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
 import type { DeviceMessage, Frame } from "../../src/protocol/types";
@@ -21,6 +23,11 @@ export class TestReceiver {
 	#server: Server | undefined;
 	#waiters: (() => boolean)[] = [];
 	pingInterval = 5000;
+	/**
+	 * What it does with a camera that authenticates, not knowing its key: "welcome" it at once (as a
+	 * receiver of before authentication would), or "pretend": challenge it and answer with a made-up proof.
+	 */
+	impostor: "welcome" | "pretend" = "welcome";
 
 	async listen(port = 0): Promise<number> {
 		const server = createServer((socket) => this.#accept(socket));
@@ -75,8 +82,13 @@ export class TestReceiver {
 			onMessage: (message) => {
 				if (message.type === "frame") this.frames.push({ ...message, jpeg: message.jpeg.slice(), connection });
 				else this.messages.push(message);
-				if (message.type === "hello")
-					socket.write(encode({ type: "welcome", serverTime: Date.now(), pingInterval: this.pingInterval, maxBodyBytes: 4 << 20 }));
+				const welcome = () => socket.write(encode({ type: "welcome", serverTime: Date.now(), pingInterval: this.pingInterval, maxBodyBytes: 4 << 20 }));
+				if (message.type === "hello" && message.flags & HELLO_FLAG_AUTH && this.impostor === "pretend")
+					socket.write(encode({ type: "challenge", nonce: randomBytes(NONCE_BYTES) }));
+				else if (message.type === "hello" || message.type === "auth") {
+					if (message.type === "auth") socket.write(encode({ type: "accepted", proof: randomBytes(PROOF_BYTES) }));
+					welcome();
+				}
 				this.#waiters = this.#waiters.filter((settled) => !settled());
 			},
 		});

@@ -42,6 +42,9 @@ export interface ConfigSource {
 	commandLine: { [key: string]: string };
 }
 
+/** The digests of the SDK's crypt module, by its names. */
+export type DigestName = "MD5" | "SHA1" | "SHA224" | "SHA256" | "SHA384" | "SHA512";
+
 export interface Board {
 	now(): number;
 	setTimer(callback: () => void, ms: number): unknown;
@@ -62,6 +65,8 @@ export interface Board {
 	readonly tcpSendBuffer?: number;
 	/** Free heap bytes for instrumentation, or undefined to act as a release build. */
 	freeMemory(): number | undefined;
+	/** The digest of `bytes`: the SDK's native hashing, which a board does natively too. */
+	digest(name: DigestName, bytes: Uint8Array): Uint8Array;
 	/** A file built into the app (the Resource module), or undefined; boards without files omit it. */
 	resource?(path: string): Uint8Array | undefined;
 }

@@ -3,9 +3,11 @@
 // manifests, the specifier stays the same and the implementation behind it changes.
 
 export const HOST_MODULES: { readonly [specifier: string]: string } = {
+	"crypt": "crypt.ts",
 	"embedded:io/image/in/camera": "camera.ts",
 	"embedded:io/socket/tcp": "tcp.ts",
 	"embedded:network/interface/wifi": "wifi.ts",
+	"hmac": "hmac.ts",
 	"instrumentation": "instrumentation.ts",
 	"mc/config": "mc-config.ts",
 	"net": "net.ts",

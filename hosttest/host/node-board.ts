@@ -1,6 +1,7 @@
 // A simulated board on Node: real sockets (node:net), real DNS, Node's timers (which vitest can fake),
 // a sensor that makes real JPEGs, and a radio whose access points the caller controls.
 
+import { createHash } from "node:crypto";
 import { lookup } from "node:dns";
 import { existsSync, readFileSync } from "node:fs";
 import { Socket } from "node:net";
@@ -58,6 +59,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		cameraCounts: newCameraCounts(),
 		preferences: new Map(),
 		freeMemory: () => options.freeMemory,
+		digest: (name, bytes) => createHash(name.toLowerCase()).update(bytes).digest(),
 		resource(path) {
 			const file = (options.resourceFolders ?? [SIM_FRAMES]).map((folder) => new URL(path, folder)).find((url) => existsSync(url));
 			return file && new Uint8Array(readFileSync(file));

@@ -10,6 +10,8 @@ export interface SimulatedDeviceOptions {
 	/** The receiver: a host name or IPv4 address, and its camera port. */
 	server: string;
 	port: number;
+	/** The camera's key, 64 hex digits; absent: it does not authenticate. */
+	key?: string;
 	frameSize: string;
 	frameRate: number;
 	/** Each firmware trace line, without its newline. */
@@ -31,7 +33,7 @@ export class SimulatedDevice {
 			// as `mcconfig … key=value` would give them: strings
 			config: {
 				ssid: "xscam-sim", password: "simulated", server: options.server, port: String(options.port), id: options.id,
-				frameSize: options.frameSize, frameRate: String(options.frameRate),
+				frameSize: options.frameSize, frameRate: String(options.frameRate), ...(options.key && { key: options.key }),
 			},
 			ssid: "xscam-sim",
 			password: "simulated",

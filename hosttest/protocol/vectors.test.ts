@@ -5,7 +5,9 @@ import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
 import { CODECS } from "../../src/protocol/messages";
 import type { Message } from "../../src/protocol/types";
-import { ERROR_VECTORS, VECTORS } from "./vectors";
+import { proofInput } from "../../src/protocol/auth";
+import { prove } from "../../server/ingest/camera-auth";
+import { AUTH_VECTOR, ERROR_VECTORS, VECTORS } from "./vectors";
 
 function decodeAll(from: "device" | "server", chunks: Uint8Array[]): { messages: Message[]; held: number[] } {
 	const messages: Message[] = [];
@@ -103,5 +105,19 @@ describe("Decoder limits and frame ownership", () => {
 			expect(jpeg.byteLength + 16).toBe(jpeg.buffer.byteLength); // the body's own bytes, nothing else held
 			expect(Buffer.from(jpeg).toString("hex")).toBe("ffd8ffe00010ffd9");
 		}
+	});
+});
+
+describe("authentication proofs (docs/protocol.md)", () => {
+	const { key, id, receiverNonce, deviceNonce } = AUTH_VECTOR;
+
+	it("signs the documented inputs", () => {
+		expect(Buffer.from(proofInput("device", id, receiverNonce, deviceNonce)).toString("hex")).toBe(Buffer.from(AUTH_VECTOR.deviceInput).toString("hex"));
+		expect(Buffer.from(proofInput("receiver", id, receiverNonce, deviceNonce)).toString("hex")).toBe(Buffer.from(AUTH_VECTOR.receiverInput).toString("hex"));
+	});
+
+	it("makes the documented proofs on the receiver (node:crypto)", () => {
+		expect(Buffer.from(prove(key, "device", id, receiverNonce, deviceNonce))).toEqual(Buffer.from(AUTH_VECTOR.deviceProof));
+		expect(Buffer.from(prove(key, "receiver", id, receiverNonce, deviceNonce))).toEqual(Buffer.from(AUTH_VECTOR.receiverProof));
 	});
 });

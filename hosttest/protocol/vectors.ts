@@ -180,6 +180,62 @@ export const VECTORS: Vector[] = [
 	},
 ];
 
+/** The nonces and key of docs/protocol.md's authentication example. */
+const KEY = hex("00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f");
+const RECEIVER_NONCE = hex("a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af");
+const DEVICE_NONCE = hex("b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf");
+const DEVICE_PROOF = hex("18 4a fd 4e de 8c c8 07 99 3d 37 4e 01 a4 d6 f0 d9 f5 ce 7b e1 ab 8d ee 9d a7 29 91 68 79 6c e9");
+const RECEIVER_PROOF = hex("a9 54 96 54 57 c4 a6 31 bf 54 e4 24 5a f4 7d e8 3a b8 17 86 19 9d 64 57 c6 e5 52 38 6f 43 da 66");
+
+VECTORS.push(
+	{
+		name: "challenge",
+		message: { type: "challenge", nonce: RECEIVER_NONCE },
+		bytes: hex(`
+			58 43 01 84 00 00 00 10 # header: challenge, body 16
+			a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af # the receiver's nonce
+		`),
+	},
+	{
+		name: "auth",
+		message: { type: "auth", nonce: DEVICE_NONCE, proof: DEVICE_PROOF },
+		bytes: hex(`
+			58 43 01 06 00 00 00 30 # header: auth, body 48
+			b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf # the device's nonce
+			18 4a fd 4e de 8c c8 07 99 3d 37 4e 01 a4 d6 f0 # the device's proof: HMAC-SHA256(key, device input below)
+			d9 f5 ce 7b e1 ab 8d ee 9d a7 29 91 68 79 6c e9
+		`),
+	},
+	{
+		name: "accepted",
+		message: { type: "accepted", proof: RECEIVER_PROOF },
+		bytes: hex(`
+			58 43 01 85 00 00 00 20 # header: accepted, body 32
+			a9 54 96 54 57 c4 a6 31 bf 54 e4 24 5a f4 7d e8 # the receiver's proof: HMAC-SHA256(key, receiver input below)
+			3a b8 17 86 19 9d 64 57 c6 e5 52 38 6f 43 da 66
+		`),
+	},
+);
+
+/** What each side signs and its proof, for camera "porch" with the key and nonces above. */
+export const AUTH_VECTOR = {
+	key: KEY, id: "porch", receiverNonce: RECEIVER_NONCE, deviceNonce: DEVICE_NONCE,
+	deviceInput: hex(`
+		78 73 63 61 6d 20 64 65 76 69 63 65 00 # "xscam device", 0
+		70 6f 72 63 68 00                      # "porch", 0
+		a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af # the receiver's nonce
+		b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf # the device's nonce
+	`),
+	deviceProof: DEVICE_PROOF,
+	receiverInput: hex(`
+		78 73 63 61 6d 20 72 65 63 65 69 76 65 72 00 # "xscam receiver", 0
+		70 6f 72 63 68 00                            # "porch", 0
+		a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af
+		b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf
+	`),
+	receiverProof: RECEIVER_PROOF,
+};
+
 export interface ErrorVector {
 	name: string;
 	from: "device" | "server";
@@ -256,6 +312,8 @@ export const ERROR_VECTORS: ErrorVector[] = [
 		name: "capabilities over their limit", from: "device", code: "XSCAM_ERR_TOO_LARGE",
 		bytes: hex("58 43 01 07 00 00 10 01"),
 	},
+	{ name: "auth with a short proof", from: "device", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 06 00 00 00 2f") },
+	{ name: "challenge with a long nonce", from: "server", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 84 00 00 00 11") },
 ];
 
 /** A capabilities message whose JSON `json` a decoder must refuse as a bad body. */

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "../../src/protocol/constants";
 import { encode } from "../../src/protocol/encoder";
 import { FakeCamera } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until } from "./helpers/harness";
+import { NO_KEYS } from "./helpers/test-keys";
 import type { Harness } from "./helpers/harness";
 
 let harness: Harness;
@@ -18,7 +19,7 @@ describe("ingest", () => {
 		harness = await startReceiver({ pingIntervalMs: 2000, maxBodyBytes: 512 * 1024 });
 		const { camera, welcome } = await FakeCamera.online(harness.ingestPort, "cam-1");
 		expect(welcome).toEqual({ type: "welcome", serverTime: harness.clock.now(), pingInterval: 2000, maxBodyBytes: 512 * 1024 });
-		expect(harness.lines.find((line) => line.msg === "camera cam-1 connected")).toMatchObject({ camera: "cam-1", board: "test", width: 320 });
+		expect(harness.lines.find((line) => line.msg === "camera cam-1 connected, authenticated")).toMatchObject({ camera: "cam-1", board: "test", width: 320, authenticated: true });
 		await camera.close();
 	});
 
@@ -42,7 +43,7 @@ describe("ingest", () => {
 	});
 
 	it("takes a hello and a first frame that arrive in one chunk: the frame is held to the body limit, not the hello's", async () => {
-		harness = await startReceiver();
+		harness = await startReceiver({ insecureCameras: true, cameraKeys: NO_KEYS }); // a camera without a key: welcomed at its hello
 		const camera = await FakeCamera.connect(harness.ingestPort);
 		const hello = encode({ type: "hello", flags: 0, id: "eager", firmware: "x", board: "b", sensor: "s", width: 320, height: 240 });
 		const frame = encode({ type: "frame", seq: 0, captureTime: harness.clock.now(), width: 320, height: 240, jpeg: syntheticJpeg(2000) });
@@ -171,9 +172,7 @@ describe("takeover", () => {
 	it("refuses new ids beyond --max-cameras, and keeps serving the known ones", async () => {
 		harness = await startReceiver({ maxCameras: 1 });
 		const { camera } = await FakeCamera.online(harness.ingestPort, "one");
-		const extra = await FakeCamera.connect(harness.ingestPort);
-		extra.send({ type: "hello", flags: 0, id: "two", firmware: "", board: "", sensor: "", width: 1, height: 1 });
-		await extra.closed;
+		await expect(FakeCamera.online(harness.ingestPort, "two")).rejects.toThrow(/connection closed/); // authenticated, but one too many
 		expect(harness.lines.find((line) => line.code === "XSCAM_ERR_TOO_MANY_CAMERAS")).toMatchObject({ level: 40 });
 		expect(camera.socket.destroyed).toBe(false);
 		await camera.close();

@@ -1,6 +1,7 @@
 // The MJPEG stream and its fan-out: the exact bytes on the wire (no chunked encoding, a Content-Length
 // in every part), any number of viewers, and a viewer that stops reading: it skips frames, holds at most
 // one part, does not delay a fast viewer, and is dropped after the stall timeout.
+import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeCamera } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until, WARN } from "./helpers/harness";
@@ -132,9 +133,10 @@ describe("fan-out", () => {
 		expect(metrics).toMatch(/^xscam_viewer_frames_skipped_total\{camera="cam"\} [1-9]\d*$/m);
 		await fast.close();
 		await camera.close();
-	});
+	}, 30_000); // hundreds of 256 KB frames through real sockets, on a machine that may be busy
 
-	it("a viewer that never reads is dropped once it has taken nothing for the stall timeout, however much the kernel would buffer", async () => {
+	// what a viewer's machine acknowledged is read from Linux's /proc/net/tcp: elsewhere the bound is the old, looser one
+	it.runIf(existsSync("/proc/net/tcp"))("a viewer that never reads is dropped once it has taken nothing for the stall timeout, however much the kernel would buffer", async () => {
 		const stallMs = 20_000; // the default
 		harness = await startReceiver({ viewerStallMs: stallMs });
 		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");

@@ -10,6 +10,7 @@ import { createReceiver } from "../../server/receiver";
 import { FakeCamera } from "./helpers/fake-camera";
 import { captureLog, startReceiver, syntheticJpeg, until } from "./helpers/harness";
 import { ManualClock } from "./helpers/manual-clock";
+import { TEST_KEYS } from "./helpers/test-keys";
 import { MjpegClient } from "./helpers/mjpeg-client";
 
 function occupy(): Promise<{ server: Server; port: number }> {
@@ -34,7 +35,7 @@ describe("the receiver's life", () => {
 		expect(harness.lines.filter((line) => line.code === "XSCAM_ERR_SHUTDOWN")).toHaveLength(2);
 		// 2. a new receiver on the very same ports (what Ctrl-C and start again does)
 		const { logger } = captureLog();
-		const again = createReceiver({ ingestPort: harness.ingestPort, httpPort: harness.httpPort, host: "127.0.0.1", logger, clock: new ManualClock() });
+		const again = createReceiver({ ingestPort: harness.ingestPort, httpPort: harness.httpPort, host: "127.0.0.1", logger, clock: new ManualClock(), cameraKeys: TEST_KEYS });
 		expect(await again.start()).toEqual({ ingestPort: harness.ingestPort, httpPort: harness.httpPort });
 		await again.close();
 	});
@@ -50,7 +51,7 @@ describe("the receiver's life", () => {
 		};
 		const before = count();
 		const { logger } = captureLog();
-		const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, record: true, recordingDir: dir });
+		const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, record: true, recordingDir: dir, cameraKeys: TEST_KEYS });
 		const { ingestPort, httpPort } = await receiver.start();
 		const { camera } = await FakeCamera.online(ingestPort, "cam");
 		const viewer = await MjpegClient.open(httpPort, "/cameras/cam/stream.mjpeg");
@@ -70,7 +71,7 @@ describe("the receiver's life", () => {
 		const spare = await occupy(); // a free port for ingest: taken, then let go
 		await new Promise((resolve) => spare.server.close(resolve));
 		const { logger } = captureLog();
-		const receiver = createReceiver({ ingestPort: spare.port, httpPort: busy.port, host: "127.0.0.1", logger, clock: new ManualClock() });
+		const receiver = createReceiver({ ingestPort: spare.port, httpPort: busy.port, host: "127.0.0.1", logger, clock: new ManualClock(), cameraKeys: TEST_KEYS });
 		await expect(receiver.start()).rejects.toMatchObject({
 			code: "XSCAM_ERR_PORT_IN_USE", message: "http port " + busy.port + " is already in use on 127.0.0.1",
 		});

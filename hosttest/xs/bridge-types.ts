@@ -6,7 +6,7 @@
 // crosses to Node once for all of it, usually at its end. A question (a capture, a name to resolve) is a
 // call: one issueCommand carrying the posted queue and the question, answered at once. Either way the
 // message is a `Posting`: a big-endian u32 length, that many bytes of JSON, then the posted payloads
-// back to back (copied natively by XS, so the copy is not metered).
+// back to back (copied natively by XS, so the copy is not metered), then the question's own, if any.
 //
 // Node -> XS: each crank is handleCommand(ArrayBuffer): a big-endian u32 length, that many bytes of a
 // JSON `Crank`, then the bytes of its data events; XS reads them as views, without copying. The crank's
@@ -30,7 +30,9 @@ export type BridgeCall =
 	/** Reply: the JPEG of frame `frame`. */
 	| { op: "capture"; width: number; height: number; frame: number; time: number }
 	/** Reply: the IPv4 address, or nothing. */
-	| { op: "resolve"; host: string };
+	| { op: "resolve"; host: string }
+	/** The bytes to hash are the posting's last payload. Reply: the digest. */
+	| { op: "digest"; name: string };
 
 /** The JSON of one message from XS to Node. */
 export interface Posting {

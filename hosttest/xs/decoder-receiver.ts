@@ -5,7 +5,10 @@
 
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
-import type { DeviceMessage, Frame } from "../../src/protocol/types";
+import { sameProof } from "../../src/protocol/auth";
+import { HELLO_FLAG_AUTH, NONCE_BYTES } from "../../src/protocol/constants";
+import type { Challenge, DeviceMessage, Frame, Hello } from "../../src/protocol/types";
+import { prove } from "../../server/ingest/camera-auth";
 import type { PeerConnection, WireEnd, XsNetwork } from "./xs-network";
 
 export interface DecoderReceiverOptions {
@@ -16,6 +19,8 @@ export interface DecoderReceiverOptions {
 	onFrame?: (frame: Frame, connection: number) => void;
 	pingInterval?: number;
 	maxBodyBytes?: number;
+	/** The camera's key: a camera that authenticates is challenged and held to its proof under it. */
+	key?: Uint8Array;
 }
 
 export interface KeptFrame extends Frame {
@@ -52,14 +57,28 @@ export class DecoderReceiver implements XsNetwork {
 		}
 		const connection = ++this.connections;
 		const stream = { end, nextPing: Infinity };
+		let hello: Hello | undefined;
+		const challenge: Challenge = { type: "challenge", nonce: new Uint8Array(NONCE_BYTES).fill(connection) }; // the same in every run
 		const decoder = new Decoder<DeviceMessage>({
 			from: "device", maxBodyBytes: this.#maxBodyBytes,
 			onMessage: (message) => {
 				if (message.type !== "frame") this.messages.push(message);
-				if (message.type === "hello") {
+				const welcome = () => {
 					end.data(encode({ type: "welcome", serverTime: this.#now, pingInterval: this.#pingInterval, maxBodyBytes: this.#maxBodyBytes }));
 					stream.nextPing = this.#now + this.#pingInterval;
 					this.#streams.add(stream);
+				};
+				if (message.type === "hello") {
+					hello = message;
+					if (message.flags & HELLO_FLAG_AUTH) end.data(encode(challenge));
+					else welcome();
+				}
+				else if (message.type === "auth") {
+					const { key } = this.#options;
+					// a wrong proof throws: the crank, and so the test, fails
+					if (!key || !sameProof(message.proof, prove(key, "device", hello!.id, challenge.nonce, message.nonce))) throw new Error("the camera's proof is wrong");
+					end.data(encode({ type: "accepted", proof: prove(key, "receiver", hello!.id, challenge.nonce, message.nonce) }));
+					welcome();
 				}
 				else if (message.type === "frame") {
 					this.frameCount++;

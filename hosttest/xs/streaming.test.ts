@@ -53,3 +53,12 @@ it("joins, connects, and streams the camera's JPEGs through the decoder, one fra
 	expect(cameraCounts).toMatchObject({ closedTwice: 0, written: 0, poolFull: 0 });
 	expect(sensor).toMatchObject({ probed: false, autoWhiteBalance: true });
 });
+
+it("authenticates with the SDK's crypt and hmac modules in XS, then streams", async () => {
+	const key = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
+	const receiver = new DecoderReceiver({ ...RECEIVER, key });
+	device = (await bootRig({ network: receiver, manifest: { key: Buffer.from(key).toString("hex") } })).device;
+	await crankUntil(device, () => receiver.frameCount > 3, 200);
+	expect(receiver.messages.map((message) => message.type).slice(0, 3)).toEqual(["hello", "auth", "capabilities"]);
+	expect(receiver.frameCount).toBeGreaterThan(3); // the receiver checked the device's proof, the device the receiver's
+});

@@ -4,6 +4,7 @@
 // the engine's exact computrons and live slot count. What the firmware does outside XS lands here:
 // trace() text, sensor captures (the test's `sensor`), and TCP connections (the test's `network`).
 
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { ConfigSource } from "../host/board";
 import type { AccessPointOptions, RadioOptions } from "../host/radio";
@@ -132,12 +133,12 @@ export class XsDevice {
 
 	/** An issueCommand from XS: a Posting (bridge-types.ts) whose call, if any, is answered. */
 	#command(bytes: Uint8Array): Uint8Array | string | void {
-		const { call } = this.#posting(bytes);
-		if (call) return this.#answer(call);
+		const { call, rest } = this.#posting(bytes);
+		if (call) return this.#answer(call, rest);
 	}
 
-	/** Carries out what XS posted, in order; returns the posting's JSON. */
-	#posting(bytes: Uint8Array): Posting {
+	/** Carries out what XS posted, in order; returns the posting's JSON and the bytes after the posted payloads. */
+	#posting(bytes: Uint8Array): Posting & { rest: Uint8Array } {
 		const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 		const jsonLength = view.readUInt32BE(0);
 		const posting = JSON.parse(view.toString("utf8", 4, 4 + jsonLength)) as Posting;
@@ -149,7 +150,7 @@ export class XsDevice {
 			}
 			else this.#carryOut(op);
 		}
-		return posting;
+		return { ...posting, rest: bytes.subarray(offset) };
 	}
 
 	#carryOut(op: PostedOp, payload?: Uint8Array): void {
@@ -178,12 +179,14 @@ export class XsDevice {
 		}
 	}
 
-	#answer(call: BridgeCall): Uint8Array | string {
+	#answer(call: BridgeCall, payload: Uint8Array): Uint8Array | string {
 		switch (call.op) {
 			case "capture":
 				return this.#options.sensor.capture(call.width, call.height, call.frame, call.time);
 			case "resolve":
 				return this.#network.resolve?.(call.host) ?? "";
+			case "digest":
+				return createHash(call.name.toLowerCase()).update(payload).digest();
 		}
 	}
 

@@ -8,10 +8,12 @@
 // while slice() is a memcpy it does not meter by size (see hosttest/xs/runtime/xs-board.ts), so a slice
 // would cost the device the same bytes and time but look almost free in computrons.
 
+import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
 import type { DisposableFrame } from "embedded:io/image/in/camera";
 import TCP from "embedded:io/socket/tcp";
 import WiFi from "embedded:network/interface/wifi";
+import HMAC from "hmac";
 import Instrumentation from "instrumentation";
 import config from "mc/config";
 import Net from "net";
@@ -39,7 +41,7 @@ class CopyingCamera extends Camera {
 }
 
 export default function main(): Device {
-	const device = new Device(readSettings(config), { Camera: CopyingCamera, TCP, WiFi, Timer, Net, Preference, Instrumentation },
+	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, WiFi, Timer, Net, Preference, Instrumentation },
 		(line) => trace("xscam: " + line + "\n"));
 	device.start();
 	return device;

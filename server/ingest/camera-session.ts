@@ -1,5 +1,8 @@
-// One camera connection (docs/protocol.md, "Conversation"), whatever carries it: hello first, then the
-// capabilities it announced, frames, stats, control results and pongs. A transport adapter
+// One camera connection (docs/protocol.md, "Conversation"), whatever carries it: hello first, then (for a
+// camera that holds a key) the challenge and its answer (camera-auth.ts), then the capabilities it
+// announced, frames, stats, control results and pongs. Only an authenticated camera, or on a receiver
+// told --insecure-cameras one without a key, becomes a camera of the registry: an impostor's hello
+// never touches the real camera's session. A transport adapter
 // (socket-adapter.ts for TCP, and TLS, whose sockets are TCP's) feeds it bytes and tells it when the
 // connection ended; it writes through the adapter's pipe. Everything the camera sends goes through the
 // shared Decoder, which checks every length against a limit before it buffers a byte: the hello's own
@@ -7,15 +10,17 @@
 // connection only, with one log line naming the camera (or the remote address before the hello) and the
 // error's code.
 
+import { HELLO_FLAG_AUTH } from "../../src/protocol/constants";
 import { CODECS } from "../../src/protocol/messages";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
 import { isProtocolError } from "../../src/protocol/errors";
-import type { ControlResult, ControlSettings, DeviceMessage, Hello, Message } from "../../src/protocol/types";
+import type { Auth, ControlResult, ControlSettings, DeviceMessage, Hello, Message } from "../../src/protocol/types";
 import type { Camera, CameraConnection } from "../cameras/camera";
 import type { Cancel } from "../clock";
 import type { Core } from "../core";
 import { isXscamError, xscamError } from "../errors";
+import { CameraAuthentication } from "./camera-auth";
 import { ControlRequests } from "./control-requests";
 import { FrameIntake } from "./frame-intake";
 
@@ -30,6 +35,13 @@ export interface SessionPipe {
 	write(bytes: Uint8Array): void;
 	/** Ends the connection at once; the adapter then calls ended(). */
 	destroy(): void;
+}
+
+/** What the transport adapter and the listener hear of a session. */
+export interface SessionHooks {
+	/** The camera authenticated (or needed not) and is in the registry. */
+	admitted(session: CameraSession): void;
+	closed(session: CameraSession, reason: CloseReason): void;
 }
 
 /** Why a connection ended, as its log line and the disconnect metric show it. */
@@ -60,11 +72,12 @@ export class CameraSession implements CameraConnection {
 	#resolveClosed!: () => void;
 	readonly #pipe: SessionPipe;
 	readonly #core: Core;
-	readonly #onClosed: (session: CameraSession, reason: CloseReason) => void;
+	readonly #hooks: SessionHooks;
 	readonly #decoder: Decoder<DeviceMessage>;
 	readonly #controls: ControlRequests;
 	readonly #intake: FrameIntake;
 	#camera: Camera | undefined;
+	#authentication: CameraAuthentication | undefined; // from a hello that authenticates to its answer
 	#described = false;
 	#lastHeard: number;
 	#cancelTimer: Cancel; // the hello timeout, then the ping interval
@@ -72,13 +85,13 @@ export class CameraSession implements CameraConnection {
 	#closing = false; // close() was called or the connection ended: nothing more is read or written
 	#error: Error | undefined; // why it is closing; set once
 
-	constructor(pipe: SessionPipe, core: Core, onClosed: (session: CameraSession, reason: CloseReason) => void) {
+	constructor(pipe: SessionPipe, core: Core, hooks: SessionHooks) {
 		this.#pipe = pipe;
 		this.#core = core;
-		this.#onClosed = onClosed;
+		this.#hooks = hooks;
 		this.remote = pipe.remote;
 		this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
-		// Until the hello, nothing bigger than a hello is buffered.
+		// Until the camera is admitted, nothing bigger than a hello is buffered.
 		this.#decoder = new Decoder<DeviceMessage>({ from: "device", maxBodyBytes: CODECS.hello.body[1], ownFrames: true, onMessage: (message) => this.#onMessage(message) });
 		this.#controls = new ControlRequests(core.clock, core.options.controlTimeoutMs);
 		this.#intake = new FrameIntake(core, this.remote);
@@ -114,7 +127,7 @@ export class CameraSession implements CameraConnection {
 		if (reason.code === INTERNAL) this.#core.log.error({ ...fields, err: this.#error }, who + " closed by a receiver bug");
 		else if (reason.fault) this.#core.log.warn(fields, who + " closed: " + reason.message);
 		else this.#core.log.info(fields, who + " disconnected: " + reason.message);
-		this.#onClosed(this, reason);
+		this.#hooks.closed(this, reason);
 		this.#resolveClosed();
 	}
 
@@ -139,11 +152,15 @@ export class CameraSession implements CameraConnection {
 	#onMessage(message: DeviceMessage): void {
 		const camera = this.#camera;
 		if (message.type === "hello") {
-			if (camera !== undefined) throw xscamError("XSCAM_ERR_SECOND_HELLO");
+			if (camera !== undefined || this.#authentication !== undefined) throw xscamError("XSCAM_ERR_SECOND_HELLO");
 			this.#hello(message);
 			return;
 		}
-		if (camera === undefined) throw xscamError("XSCAM_ERR_NO_HELLO", message.type);
+		if (message.type === "auth") {
+			this.#authenticate(message);
+			return;
+		}
+		if (camera === undefined) throw xscamError(this.#authentication ? "XSCAM_ERR_NOT_AUTHENTICATED" : "XSCAM_ERR_NO_HELLO", message.type);
 		switch (message.type) {
 			case "frame":
 				this.#intake.take(camera, message);
@@ -164,7 +181,31 @@ export class CameraSession implements CameraConnection {
 		}
 	}
 
+	/** A camera with a key is challenged; one without is admitted only where the receiver allows it. */
 	#hello(hello: Hello): void {
+		if (hello.flags & HELLO_FLAG_AUTH) {
+			this.#authentication = new CameraAuthentication(hello);
+			this.#send(this.#authentication.challenge);
+			return;
+		}
+		const { options, cameraKeys } = this.#core;
+		// a camera that has a key here must prove it, or anyone could take its id
+		if (!options.insecureCameras || cameraKeys.get(hello.id) !== undefined) throw xscamError("XSCAM_ERR_AUTH_REQUIRED", hello.id);
+		this.#admit(hello, false);
+	}
+
+	#authenticate(auth: Auth): void {
+		const authentication = this.#authentication;
+		if (authentication === undefined || this.#camera !== undefined) throw xscamError("XSCAM_ERR_UNEXPECTED_AUTH");
+		const { id } = authentication.hello;
+		const result = authentication.verify(auth, this.#core.cameraKeys.get(id));
+		if ("failure" in result) throw xscamError("XSCAM_ERR_AUTH_FAILED", id, result.failure);
+		this.#send(result.accepted);
+		this.#admit(authentication.hello, true);
+	}
+
+	/** Makes the camera the registry's, and welcomes it. */
+	#admit(hello: Hello, authenticated: boolean): void {
 		const { cameras, clock, options, log } = this.#core;
 		const { camera, replaced } = cameras.attach(hello, this);
 		this.#camera = camera;
@@ -176,8 +217,9 @@ export class CameraSession implements CameraConnection {
 		this.#cancelTimer = clock.every(options.pingIntervalMs, () => this.#tick());
 		log.info({
 			camera: camera.id, remote: this.remote, firmware: hello.firmware, board: hello.board, sensor: hello.sensor,
-			width: hello.width, height: hello.height, connections: camera.presence.connections, replaced: replaced?.remote,
-		}, "camera " + camera.id + " connected" + (replaced ? ", replacing " + replaced.remote : ""));
+			width: hello.width, height: hello.height, connections: camera.presence.connections, replaced: replaced?.remote, authenticated,
+		}, "camera " + camera.id + " connected" + (authenticated ? ", authenticated" : ", without authenticating") + (replaced ? ", replacing " + replaced.remote : ""));
+		this.#hooks.admitted(this);
 	}
 
 	#tick(): void {

@@ -1,12 +1,14 @@
 // The TCP listener the cameras stream to: one camera session per connection (socket-adapter.ts), each
-// independent of the others.
+// independent of the others. Connections that have not yet been admitted (said hello and, where a key is
+// needed, proved it) are bounded in number, and in time by the hello timeout, so strangers cannot hold
+// the receiver's sockets.
 
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
-import type { CameraSession } from "./camera-session";
+import type { CameraSession, SessionHooks } from "./camera-session";
 import { serveSocket } from "./socket-adapter";
 
 export interface IngestPart extends Part {
@@ -17,20 +19,36 @@ export interface IngestPart extends Part {
 export function registerIngest(core: Core): IngestPart {
 	const { options, registry } = core;
 	const sessions = new Set<CameraSession>();
+	const waiting = new Set<CameraSession>(); // not admitted yet
 	const disconnects = new Map<string, number>(); // reason code -> count
 	let accepted = 0;
+	let refused = 0;
+	const hooks: SessionHooks = {
+		admitted: (session) => void waiting.delete(session),
+		closed(session, reason) {
+			sessions.delete(session);
+			waiting.delete(session);
+			disconnects.set(reason.code, (disconnects.get(reason.code) ?? 0) + 1);
+		},
+	};
 
 	const server = createServer((socket) => {
+		if (waiting.size >= options.maxPendingConnections) {
+			refused++;
+			socket.destroy(); // nothing read, nothing logged: a flood must not fill the log either
+			return;
+		}
 		accepted++;
-		sessions.add(serveSocket(socket, core, (session, reason) => {
-			sessions.delete(session);
-			disconnects.set(reason.code, (disconnects.get(reason.code) ?? 0) + 1);
-		}));
+		const session = serveSocket(socket, core, hooks);
+		sessions.add(session);
+		waiting.add(session);
 	});
 
 	gauge(registry, "xscam_ingest_connections", "Open camera connections, including those that have not said hello", [],
 		(report) => report({}, sessions.size));
 	counter(registry, "xscam_ingest_connections_total", "Camera connections accepted", [], (report) => report({}, accepted));
+	counter(registry, "xscam_ingest_refused_total", "Camera connections refused at once: too many were waiting to authenticate", [], (report) => report({}, refused));
+	gauge(registry, "xscam_ingest_unadmitted", "Camera connections that have not said hello or authenticated yet", [], (report) => report({}, waiting.size));
 	counter(registry, "xscam_ingest_disconnects_total",
 		"Camera connections closed, by reason: an XSCAM_ERR_* code (protocol errors, timeouts, takeover), a socket error, or closed",
 		["reason"], (report) => disconnects.forEach((count, reason) => report({ reason }, count)));

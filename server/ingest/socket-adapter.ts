@@ -4,16 +4,16 @@
 
 import type { Socket } from "node:net";
 import type { Core } from "../core";
-import { CameraSession, type CloseReason } from "./camera-session";
+import { CameraSession, type SessionHooks } from "./camera-session";
 
 /** Runs a camera session on `socket` until it closes. */
-export function serveSocket(socket: Socket, core: Core, onClosed: (session: CameraSession, reason: CloseReason) => void): CameraSession {
+export function serveSocket(socket: Socket, core: Core, hooks: SessionHooks): CameraSession {
 	socket.setNoDelay(true); // pings and controls are tiny and should not wait for Nagle
 	const session = new CameraSession({
 		remote: socket.remoteAddress + ":" + socket.remotePort,
 		write: (bytes) => void socket.write(bytes),
 		destroy: () => void socket.destroy(),
-	}, core, onClosed);
+	}, core, hooks);
 	let failure: Error | undefined;
 	socket.on("data", (chunk: Buffer) => session.received(chunk));
 	socket.on("error", (error) => { failure ??= error; }); // 'close' follows

@@ -4,10 +4,12 @@
 // modules and each host (device, simulator, Node, XS engine) supplies them. Parts meet only here, each
 // through the small service of the part below it.
 
+import type { Digest } from "crypt";
 import type Camera from "embedded:io/image/in/camera";
 import type TCP from "embedded:io/socket/tcp";
 import type WiFi from "embedded:network/interface/wifi";
 import type Instrumentation from "instrumentation";
+import type HMAC from "hmac";
 import type Net from "net";
 import type Preference from "preference";
 import type Timer from "timer";
@@ -25,6 +27,8 @@ import { FIRMWARE_VERSION } from "./version";
 
 export interface DeviceIO {
 	Camera: typeof Camera;
+	Digest: typeof Digest;
+	HMAC: typeof HMAC;
 	TCP: typeof TCP;
 	WiFi: typeof WiFi;
 	Timer: typeof Timer;
@@ -64,6 +68,7 @@ export class Device {
 				width: capture.width, height: capture.height,
 			},
 			controls: this.controls.list,
+			prove: settings.key && hmacSha256(io, settings.key),
 			onControl: (control) => this.controls.apply(control),
 			deviceStats: () => ({
 				uptime: Math.floor((Date.now() - startedAt) / 1000), captured: capture.captured, superseded: capture.superseded,
@@ -100,6 +105,12 @@ export class Device {
 		this.link.close();
 		this.capture.close();
 	}
+}
+
+/** HMAC-SHA256 under `key`, with the SDK's native SHA-256 (crypt) and its HMAC (hmac). */
+function hmacSha256(io: DeviceIO, key: Uint8Array): (input: Uint8Array) => Uint8Array {
+	const hmac = new io.HMAC(new io.Digest("SHA256"), key);
+	return (input) => new Uint8Array(hmac.process(input));
 }
 
 function seconds(ms: number): string {

@@ -6,7 +6,7 @@
 import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
 import { FRAME_SIZES, frameSizeName } from "../camera/frame-sizes";
 import { isIPv4 } from "../network/address";
-import { ID_PATTERN, ID_RULE, MAX_ID_BYTES } from "../protocol/constants";
+import { ID_PATTERN, ID_RULE, KEY_BYTES, MAX_ID_BYTES } from "../protocol/constants";
 import { utf8Length } from "../protocol/utf8";
 
 export interface Settings {
@@ -17,8 +17,8 @@ export interface Settings {
 	server: string;
 	port: number;
 	id: string;
-	/** Reserved for authentication (docs/protocol.md); "" when unset. Not sent in protocol v1. */
-	key: string;
+	/** The camera's key, KEY_BYTES of it (`xscam-server keys add <id>` made it), or undefined: the camera does not authenticate. */
+	key: Uint8Array | undefined;
 	/** A frame size name of the camera driver (camera/frame-sizes.ts), upper case; the sensor may offer fewer. */
 	frameSize: string;
 	/** The cap on frames sent per second. */
@@ -33,7 +33,7 @@ const HOST_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const HOST_PATTERN = new RegExp("^" + HOST_LABEL + "(\\." + HOST_LABEL + ")*$");
 const DOTTED_DIGITS = /^[0-9.]+$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-const HEX_64 = /^[0-9A-Fa-f]{64}$/;
+const HEX_64 = /^[0-9A-Fa-f]{64}$/; // 32 bytes, as a Wi-Fi PSK or a camera key
 const DIGITS = /^[0-9]+$/;
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 
@@ -72,12 +72,18 @@ export function readSettings(config: Config): Settings {
 	const port = number(config, "port", "an integer 1..65535", DIGITS,
 		(value) => value >= 1 && value <= 65535);
 	const id = text(config, "id", ID_RULE, (value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
-	const key = config.key === undefined ? "" : text(config, "key", "\"\" or 16 to 128 printable ASCII characters",
-		(value) => value === "" || (value.length >= 16 && value.length <= 128 && PRINTABLE_ASCII.test(value)), true);
+	const keyText = config.key === undefined ? "" : text(config, "key", "\"\" or the " + 2 * KEY_BYTES + " hex digits `xscam-server keys add " +
+		id + "` printed", (value) => value === "" || HEX_64.test(value), true);
 	const frameSize = frameSizeName(text(config, "frameSize", "one of " + Object.keys(FRAME_SIZES).join(", "),
 		(value) => frameSizeName(value) !== undefined))!;
 	const frameRate = number(config, "frameRate", "a number of frames per second, " + FRAME_RATE_MIN + " to " + FRAME_RATE_MAX, DECIMAL,
 		(value) => value >= FRAME_RATE_MIN && value <= FRAME_RATE_MAX);
 	const board = config.board === undefined ? "unknown" : text(config, "board", "a board name", (value) => value.length > 0);
-	return { ssid, password, server, port, id, key, frameSize, frameRate, board };
+	return { ssid, password, server, port, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board };
+}
+
+function hexBytes(hex: string): Uint8Array {
+	const bytes = new Uint8Array(hex.length / 2);
+	for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+	return bytes;
 }

@@ -18,7 +18,7 @@ export const FRAME_HEADER_BYTES = HEADER_BYTES + FRAME_FIELDS_BYTES;
 /** Types with the high bit set travel from the receiver to the device; the others from the device. */
 export const SERVER_TO_DEVICE = 0x80;
 
-/** Hello flags. Bit 0 is kept for "this device can authenticate" (docs/protocol.md, "Room for authentication"). */
+/** Hello flags. Bit 0: the device holds a key and authenticates (challenge, auth, accepted; auth.ts). */
 export const HELLO_FLAG_AUTH = 0x01;
 /** Bit 1: a capabilities message follows the hello. */
 export const HELLO_FLAG_CAPABILITIES = 0x02;
@@ -30,6 +30,11 @@ export const MAX_ID_BYTES = 32;
 /** A letter or digit first, so an id is never "." or ".." or a hidden file's name. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export const ID_RULE = "1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . -, starting with a letter or digit";
+
+/** A camera's key, a nonce of each side, and a proof (an HMAC-SHA256), in bytes (auth.ts). */
+export const KEY_BYTES = 32;
+export const NONCE_BYTES = 16;
+export const PROOF_BYTES = 32;
 
 /** Stats fields that a device cannot know are sent as these values. */
 export const RSSI_UNKNOWN = 127;

@@ -4,7 +4,8 @@
 // Which way a message travels follows from its type byte (constants.SERVER_TO_DEVICE).
 
 import {
-	FRAME_FIELDS_BYTES, HEAP_UNKNOWN, ID_PATTERN, ID_RULE, MAX_ID_BYTES, MAX_JSON_BYTES, MAX_STRING_BYTES, RSSI_UNKNOWN,
+	FRAME_FIELDS_BYTES, HEAP_UNKNOWN, ID_PATTERN, ID_RULE, MAX_ID_BYTES, MAX_JSON_BYTES, MAX_STRING_BYTES, NONCE_BYTES, PROOF_BYTES,
+	RSSI_UNKNOWN,
 } from "./constants";
 import { readControls, type ControlDescription, type ControlSettings } from "./controls";
 import {
@@ -103,8 +104,30 @@ export interface Control {
 	settings: ControlSettings;
 }
 
-export type DeviceMessage = Hello | Frame | Stats | ControlResult | Pong | Capabilities;
-export type ServerMessage = Welcome | Ping | Control;
+/**
+ * receiver -> device, the answer to a hello with HELLO_FLAG_AUTH: the receiver's nonce (auth.ts says
+ * what each side proves and how).
+ */
+export interface Challenge {
+	type: "challenge";
+	nonce: Uint8Array;
+}
+
+/** device -> receiver, the answer to a challenge: the device's nonce and its proof. */
+export interface Auth {
+	type: "auth";
+	nonce: Uint8Array;
+	proof: Uint8Array;
+}
+
+/** receiver -> device, before the welcome of an authenticated device: the receiver's proof. */
+export interface Accepted {
+	type: "accepted";
+	proof: Uint8Array;
+}
+
+export type DeviceMessage = Hello | Frame | Stats | ControlResult | Pong | Capabilities | Auth;
+export type ServerMessage = Welcome | Ping | Control | Challenge | Accepted;
 export type Message = DeviceMessage | ServerMessage;
 export type MessageName = Message["type"];
 
@@ -136,6 +159,38 @@ function settingsOf(name: string, value: unknown): ControlSettings {
 		settings[key] = item;
 	}
 	return settings;
+}
+
+/** A body of fixed-size byte fields, in order; reading copies them (they outlive the chunk). */
+function bytesCodec<M extends Challenge | Auth | Accepted>(code: number, type: M["type"], fields: readonly (keyof M & string)[], sizes: readonly number[]): Codec<M> {
+	const length = sizes.reduce((sum, size) => sum + size, 0);
+	return {
+		code, body: [length, length],
+		read(body) {
+			const message: { [key: string]: unknown } = { type };
+			let offset = 0;
+			fields.forEach((field, i) => {
+				message[field] = body.slice(offset, offset + sizes[i]);
+				offset += sizes[i];
+			});
+			return message as unknown as M;
+		},
+		prepare(message) {
+			fields.forEach((field, i) => {
+				const value = message[field] as unknown as Uint8Array;
+				if (!(value instanceof Uint8Array) || value.byteLength !== sizes[i]) throw new RangeError(field + " must be " + sizes[i] + " bytes");
+			});
+			return {
+				length,
+				write(bytes, _view, at) {
+					fields.forEach((field, i) => {
+						bytes.set(message[field] as unknown as Uint8Array, at);
+						at += sizes[i];
+					});
+				},
+			};
+		},
+	};
 }
 
 function token<M extends Pong | Ping>(code: number, type: M["type"]): Codec<M> {
@@ -250,6 +305,7 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 		prepare: (message) => jsonBody(JSON.stringify({ applied: message.applied, pending: message.pending, refused: message.refused }), message.requestId),
 	},
 	pong: token<Pong>(0x05, "pong"),
+	auth: bytesCodec<Auth>(0x06, "auth", ["nonce", "proof"], [NONCE_BYTES, PROOF_BYTES]),
 	capabilities: {
 		code: 0x07, body: [2, MAX_JSON_BYTES],
 		read: (body) => ({ type: "capabilities", controls: readControls(readJson("capabilities", body, 0).controls) }),
@@ -272,6 +328,8 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 		},
 	},
 	ping: token<Ping>(0x82, "ping"),
+	challenge: bytesCodec<Challenge>(0x84, "challenge", ["nonce"], [NONCE_BYTES]),
+	accepted: bytesCodec<Accepted>(0x85, "accepted", ["proof"], [PROOF_BYTES]),
 	control: {
 		code: 0x83, body: [2 + 2, MAX_JSON_BYTES],
 		read: (body, view) => ({ type: "control", requestId: view.getUint16(0), settings: settingsOf("control", readJson("control", body, 2)) }),

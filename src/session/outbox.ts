@@ -17,6 +17,7 @@ interface Row {
 /** In order of priority: the first row with a message waiting goes first. */
 const ROWS: readonly Row[] = [
 	{ type: "hello", beforeWelcome: true, keep: 1 },
+	{ type: "auth", beforeWelcome: true, keep: 1 },
 	{ type: "capabilities", beforeWelcome: true, keep: 1 },
 	{ type: "pong", beforeWelcome: false, keep: 1 },
 	{ type: "controlResult", beforeWelcome: false, keep: 8 },

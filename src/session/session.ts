@@ -1,6 +1,7 @@
 // The xscam conversation with the receiver (docs/protocol.md, "Conversation"), kept alive for as long
 // as the device runs, over whatever pipe the transport gives: resolve the receiver's name, open a pipe,
-// say hello (and describe the camera's settings), wait for the welcome and learn the receiver's clock,
+// say hello, prove the camera's key and hold the receiver to its own proof (authenticator.ts), describe
+// the camera's settings, wait for the welcome and learn the receiver's clock,
 // stream, answer pings and controls, send stats. Any failure (refused, reset, closed by the peer, a
 // protocol error, or silence for three ping intervals, which is how a half-open connection shows) tears
 // the connection down, closes its frames, and tries again after a backoff with jitter. The stream
@@ -10,11 +11,12 @@ import type { DisposableFrame } from "embedded:io/image/in/camera";
 import type Timer from "timer";
 import { Backoff } from "../backoff";
 import type { Resolver } from "../network/resolver";
-import { HELLO_FLAG_CAPABILITIES, MAX_JSON_BYTES } from "../protocol/constants";
+import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, MAX_JSON_BYTES } from "../protocol/constants";
 import { Decoder } from "../protocol/decoder";
 import { encode } from "../protocol/encoder";
 import type { ControlAnswer, ControlDescription, ControlSettings, Hello, ServerMessage } from "../protocol/types";
 import type { OpenPipe, Pipe } from "../transport/pipe";
+import { DeviceAuthenticator, type Prove } from "./authenticator";
 import { FrameSchedule } from "./frame-schedule";
 import { Writer } from "./writer";
 
@@ -47,6 +49,8 @@ export interface SessionOptions {
 	identity: Identity;
 	/** The settings the camera takes, announced after the hello; absent: the device announces none. */
 	controls?: ControlDescription[];
+	/** HMAC-SHA256 under the camera's key; absent: the camera has no key and does not authenticate. */
+	prove?: Prove;
 	onControl: (settings: ControlSettings) => ControlAnswer;
 	/** Read for each stats message. */
 	deviceStats: () => DeviceStats;
@@ -77,6 +81,7 @@ export class Session {
 	readonly #capabilities: Uint8Array | undefined;
 	#state: SessionState = "stopped";
 	#pipe: Pipe | undefined;
+	#authenticator: DeviceAuthenticator | undefined; // of this connection, when the camera has a key
 	#opened = 0;
 	#deadline = 0; // when the current phase has waited too long
 	#silenceLimit = 0;
@@ -96,7 +101,8 @@ export class Session {
 		const { identity, controls } = options;
 		this.#frames = new FrameSchedule(identity.width, identity.height);
 		this.#writer = new Writer(this.#frames, () => this.#fail("write failed"));
-		this.#hello = encode({ type: "hello", flags: controls ? HELLO_FLAG_CAPABILITIES : 0, ...identity });
+		const flags = (controls ? HELLO_FLAG_CAPABILITIES : 0) | (options.prove ? HELLO_FLAG_AUTH : 0);
+		this.#hello = encode({ type: "hello", flags, ...identity });
 		this.#capabilities = controls && encode({ type: "capabilities", controls });
 	}
 
@@ -111,7 +117,6 @@ export class Session {
 
 	start(): void {
 		if (this.#state !== "stopped") return;
-		this.#statsAt = 0;
 		this.#tick = this.#options.Timer.repeat(() => this.#onTick(), TICK);
 		this.#resolve();
 	}
@@ -150,15 +155,15 @@ export class Session {
 			pipe = this.#pipe = this.#options.openPipe({
 				address, port: this.#options.port,
 				onWritable: () => {
-					if (pipe !== this.#pipe) return;
+					if (pipe === undefined || pipe !== this.#pipe) return; // a late event of a pipe given up
 					if (this.#state === "connecting") this.#handshaking();
 					this.#writer.pump();
 				},
 				onReadable: () => {
-					if (pipe === this.#pipe) this.#readable();
+					if (pipe !== undefined && pipe === this.#pipe) this.#readable();
 				},
 				onError: () => {
-					if (pipe === this.#pipe) this.#fail(this.#state === "connecting" ? "cannot connect" : "connection lost");
+					if (pipe !== undefined && pipe === this.#pipe) this.#fail(this.#state === "connecting" ? "cannot connect" : "connection lost");
 				},
 			});
 		}
@@ -168,7 +173,9 @@ export class Session {
 		}
 		this.#writer.attach(pipe);
 		this.#writer.post("hello", this.#hello);
-		if (this.#capabilities) this.#writer.post("capabilities", this.#capabilities);
+		const { prove } = this.#options;
+		if (prove) this.#authenticator = new DeviceAuthenticator(this.#options.identity.id, prove);
+		else this.#describe(); // a camera that authenticates describes itself once it has (the receiver listens to no one before)
 		this.#enter("connecting");
 	}
 
@@ -190,14 +197,31 @@ export class Session {
 		}
 	}
 
+	#describe(): void {
+		if (this.#capabilities) this.#writer.post("capabilities", this.#capabilities);
+	}
+
 	/** Throws to drop the connection (the decoder passes it on out of push()). */
 	#received(message: ServerMessage): void {
+		const authenticator = this.#authenticator;
+		if (message.type === "challenge" || message.type === "accepted") {
+			if (this.#state !== "handshaking" || !authenticator) throw new Error(message.type + " the camera did not ask for");
+			if (message.type === "challenge") {
+				this.#writer.post("auth", encode(authenticator.answer(message)));
+				this.#describe();
+			}
+			else authenticator.check(message);
+			return;
+		}
 		if (message.type === "welcome") {
 			if (this.#state !== "handshaking") throw new Error("a second welcome");
+			if (authenticator && !authenticator.proved) throw new Error("a welcome from a receiver that did not prove it holds this camera's key");
 			this.#backoff.reset();
 			this.#silenceLimit = SILENT_PINGS * message.pingInterval;
 			this.#deadline = this.#now() + this.#silenceLimit;
 			this.#frames.open(message.serverTime - this.#now(), message.maxBodyBytes);
+			this.#statsAt = this.#now(); // the first stats of a connection count from its welcome
+			this.#sentAtStats = this.#frames.sent;
 			this.#enter("streaming");
 			this.#writer.welcome();
 			return;
@@ -219,7 +243,7 @@ export class Session {
 		const now = this.#now();
 		const device = this.#options.deviceStats();
 		const sent = this.#frames.sent;
-		const fps = this.#statsAt ? (sent - this.#sentAtStats) * 1000 / (now - this.#statsAt) : 0;
+		const fps = now > this.#statsAt ? (sent - this.#sentAtStats) * 1000 / (now - this.#statsAt) : 0;
 		this.#statsAt = now;
 		this.#sentAtStats = sent;
 		this.#writer.post("stats", encode({
@@ -241,6 +265,7 @@ export class Session {
 	}
 
 	#teardown(): void {
+		this.#authenticator = undefined;
 		this.#writer.detach();
 		this.#decoder.reset();
 		this.#options.resolver.cancel();

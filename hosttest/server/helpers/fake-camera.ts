@@ -5,7 +5,11 @@ import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { describeControls } from "../../../src/app/control";
 import { OV2640 } from "../../../src/camera/sensors/ov2640";
-import { HELLO_FLAG_CAPABILITIES } from "../../../src/protocol/constants";
+import { randomBytes } from "node:crypto";
+import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, NONCE_BYTES } from "../../../src/protocol/constants";
+import { sameProof } from "../../../src/protocol/auth";
+import { prove } from "../../../server/ingest/camera-auth";
+import { testKey } from "./test-keys";
 import { Decoder } from "../../../src/protocol/decoder";
 import { encode } from "../../../src/protocol/encoder";
 import type { ControlDescription, DeviceMessage, Hello, ServerMessage, Stats, Welcome } from "../../../src/protocol/types";
@@ -50,17 +54,30 @@ export class FakeCamera {
 	}
 
 	/**
-	 * Connects, says hello and announces `controls` (by default the firmware's for an OV2640; none: a v1
-	 * camera, which announces nothing); resolves with the welcome.
+	 * Connects, says hello, authenticates with `key` (by default the test key of its id, test-keys.ts;
+	 * "none": a camera without a key, which does not authenticate) and announces `controls` (by default
+	 * the firmware's for an OV2640; "none": a v1 camera, which announces nothing); resolves with the
+	 * welcome. Rejects when the receiver closes the connection or its proof is wrong.
 	 */
-	static async online(port: number, id: string, hello: Partial<Hello> = {}, controls: ControlDescription[] | "none" = OV2640_CONTROLS): Promise<{ camera: FakeCamera; welcome: Welcome }> {
+	static async online(port: number, id: string, hello: Partial<Hello> = {}, controls: ControlDescription[] | "none" = OV2640_CONTROLS,
+		key: Uint8Array | "none" = testKey(id)): Promise<{ camera: FakeCamera; welcome: Welcome }> {
 		const camera = await FakeCamera.connect(port);
-		const flags = controls === "none" ? 0 : HELLO_FLAG_CAPABILITIES;
+		const flags = (controls === "none" ? 0 : HELLO_FLAG_CAPABILITIES) | (key === "none" ? 0 : HELLO_FLAG_AUTH);
 		camera.send({ type: "hello", flags, id, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 320, height: 240, ...hello });
+		if (key !== "none") await camera.authenticate(key, hello.id ?? id);
 		if (controls !== "none") camera.send({ type: "capabilities", controls });
 		const welcome = await camera.take("welcome");
 		camera.clockOffset = welcome.serverTime - Date.now();
 		return { camera, welcome };
+	}
+
+	/** Answers the receiver's challenge with a proof under `key`, and checks the receiver's. */
+	async authenticate(key: Uint8Array, id: string): Promise<void> {
+		const challenge = await this.take("challenge");
+		const nonce = randomBytes(NONCE_BYTES);
+		this.send({ type: "auth", nonce, proof: prove(key, "device", id, challenge.nonce, nonce) });
+		const accepted = await this.take("accepted");
+		if (!sameProof(accepted.proof, prove(key, "receiver", id, challenge.nonce, nonce))) throw new Error("the receiver's proof is wrong");
 	}
 
 	send(message: DeviceMessage): void {

@@ -5,6 +5,7 @@ import { createReceiver } from "../../../server/receiver";
 import type { Receiver } from "../../../server/receiver";
 import type { ReceiverOptions } from "../../../server/options";
 import { ManualClock } from "./manual-clock";
+import { TEST_KEYS } from "./test-keys";
 
 export interface LogLine {
 	level: number;
@@ -38,7 +39,7 @@ export function captureLog(): { logger: pino.Logger; lines: LogLine[] } {
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Harness> {
 	const clock = new ManualClock();
 	const { logger, lines } = captureLog();
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, clock, ...options });
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, clock, cameraKeys: TEST_KEYS, ...options });
 	const { ingestPort, httpPort } = await receiver.start();
 	return { receiver, clock, lines, ingestPort, httpPort, base: "http://127.0.0.1:" + httpPort, close: () => receiver.close() };
 }

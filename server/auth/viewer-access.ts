@@ -1,0 +1,154 @@
+// Who may watch and who may change settings (docs/security.md): users, who log in with a password and
+// get a session cookie, and tokens, for the clients that cannot log in (VLC, ffmpeg, motion, Home
+// Assistant, go2rtc), each with its rights and each revocable. Passwords are kept as scrypt hashes,
+// tokens as SHA-256 hashes (a token is 32 random bytes: nothing to guess, so no slow hash is needed);
+// a password or token is shown once, when it is made, and never stored, printed or logged.
+
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { isObject } from "../../src/protocol/fields";
+import { xscamError } from "../errors";
+import { readSecretFile, writeSecretFile } from "./secret-file";
+
+export type Right = "view" | "control";
+
+/** Who a request comes from. */
+export interface Principal {
+	/** "user <name>" or "token <label>", for log lines. */
+	readonly name: string;
+	readonly rights: readonly Right[];
+}
+
+interface User {
+	/** "scrypt$N$r$p$salt$hash", hex. */
+	password: string;
+	rights: Right[];
+	added: string;
+}
+
+interface Token {
+	sha256: string;
+	rights: Right[];
+	added: string;
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1 };
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+const NAME_RULE = "1 to 64 characters of A-Z a-z 0-9 _ . @ -, starting with a letter or digit";
+
+function hashPassword(password: string): string {
+	const salt = randomBytes(16);
+	const hash = scryptSync(password, salt, 32, SCRYPT);
+	return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("hex"), hash.toString("hex")].join("$");
+}
+
+function passwordMatches(password: string, stored: string): boolean {
+	const [kind, N, r, p, salt, hash] = stored.split("$");
+	if (kind !== "scrypt") return false;
+	const expected = Buffer.from(hash, "hex");
+	const got = scryptSync(password, Buffer.from(salt, "hex"), expected.byteLength, { N: Number(N), r: Number(r), p: Number(p) });
+	return timingSafeEqual(got, expected);
+}
+
+function tokenHash(token: string): string {
+	return createHash("sha256").update(token).digest("hex");
+}
+
+function rightsOf(value: unknown): Right[] {
+	return Array.isArray(value) ? value.filter((right): right is Right => right === "view" || right === "control") : [];
+}
+
+export class ViewerAccess {
+	readonly #users = new Map<string, User>();
+	readonly #tokens = new Map<string, Token>();
+	readonly #path: string | undefined;
+
+	/** The users and tokens of `path` (none when it does not exist), or kept in memory only when `path` is undefined. */
+	constructor(path: string | undefined, warn: (line: string) => void = () => {}) {
+		this.#path = path;
+		const file = path === undefined ? undefined : readSecretFile(path, warn);
+		if (file === undefined) return;
+		if (!isObject(file) || !isObject(file.users ?? {}) || !isObject(file.tokens ?? {}))
+			throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "needs \"users\" and \"tokens\" objects");
+		for (const [name, user] of Object.entries((file.users ?? {}) as object)) {
+			if (!isObject(user) || typeof user.password !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "user " + JSON.stringify(name) + " has no password hash");
+			this.#users.set(name, { password: user.password, rights: rightsOf(user.rights), added: String(user.added ?? "") });
+		}
+		for (const [label, token] of Object.entries((file.tokens ?? {}) as object)) {
+			if (!isObject(token) || typeof token.sha256 !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "token " + JSON.stringify(label) + " has no hash");
+			this.#tokens.set(label, { sha256: token.sha256, rights: rightsOf(token.rights), added: String(token.added ?? "") });
+		}
+	}
+
+	/** Whether anyone at all can get in (a receiver with neither warns at start). */
+	get empty(): boolean {
+		return this.#users.size === 0 && this.#tokens.size === 0;
+	}
+
+	addUser(name: string, password: string, rights: Right[], now = new Date()): void {
+		checkName("user name", name);
+		if (password.length < 8) throw xscamError("XSCAM_ERR_OPTION", "password", "must be at least 8 characters");
+		this.#users.set(name, { password: hashPassword(password), rights, added: now.toISOString() });
+		this.#save();
+	}
+
+	/** Makes a new token named `label` (replacing any of that name) and returns it: the one time it is shown. */
+	addToken(label: string, rights: Right[], now = new Date()): string {
+		checkName("token label", label);
+		const token = randomBytes(32).toString("base64url");
+		this.#tokens.set(label, { sha256: tokenHash(token), rights, added: now.toISOString() });
+		this.#save();
+		return token;
+	}
+
+	removeUser(name: string): boolean {
+		const had = this.#users.delete(name);
+		if (had) this.#save();
+		return had;
+	}
+
+	removeToken(label: string): boolean {
+		const had = this.#tokens.delete(label);
+		if (had) this.#save();
+		return had;
+	}
+
+	list(): { users: { name: string; rights: Right[]; added: string }[]; tokens: { label: string; rights: Right[]; added: string }[] } {
+		return {
+			users: [...this.#users].map(([name, { rights, added }]) => ({ name, rights, added })),
+			tokens: [...this.#tokens].map(([label, { rights, added }]) => ({ label, rights, added })),
+		};
+	}
+
+	/** The user, when `password` is theirs; undefined otherwise (the same slow hash either way). */
+	logIn(name: string, password: string): Principal | undefined {
+		const user = this.#users.get(name);
+		const matches = passwordMatches(password, user?.password ?? dummyHash());
+		return user && matches ? { name: "user " + name, rights: user.rights } : undefined;
+	}
+
+	/** The token's principal, or undefined for a token that is not (or no longer) one of ours. */
+	byToken(token: string): Principal | undefined {
+		const hash = Buffer.from(tokenHash(token), "hex");
+		for (const [label, entry] of this.#tokens) {
+			if (timingSafeEqual(hash, Buffer.from(entry.sha256, "hex"))) return { name: "token " + label, rights: entry.rights };
+		}
+		return undefined;
+	}
+
+	#save(): void {
+		if (this.#path !== undefined) {
+			writeSecretFile(this.#path, { users: Object.fromEntries(this.#users), tokens: Object.fromEntries(this.#tokens) });
+		}
+	}
+}
+
+let dummy: string | undefined;
+
+/** A hash no password matches, so that an unknown user costs the same scrypt as a known one. */
+function dummyHash(): string {
+	return dummy ??= hashPassword(randomBytes(16).toString("hex"));
+}
+
+function checkName(what: string, name: string): void {
+	if (!NAME_PATTERN.test(name)) throw xscamError("XSCAM_ERR_OPTION", what + " " + JSON.stringify(name), "must be " + NAME_RULE);
+}

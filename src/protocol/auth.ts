@@ -1,0 +1,33 @@
+// How a camera and its receiver prove to each other that they hold the camera's key (docs/protocol.md,
+// "Authentication"): a nonce from each side, and an HMAC-SHA256 under the key over a label that names
+// who proves, the camera's id, and both nonces. The labels differ, so neither side's proof can be
+// reflected back as the other's; the nonces are fresh on every connection, so no proof can be replayed.
+// Each side computes the HMAC with what it has (the SDK's digest on the device, node:crypto on the
+// receiver); this file says what goes into it. Runtime-neutral.
+
+import { NONCE_BYTES } from "./constants";
+import { utf8Length, writeUtf8 } from "./utf8";
+
+export type Prover = "device" | "receiver";
+
+const LABELS: { readonly [who in Prover]: string } = { device: "xscam device", receiver: "xscam receiver" };
+
+/** What `who` signs: its label, 0, the camera id, 0, the receiver's nonce, the device's nonce. */
+export function proofInput(who: Prover, id: string, receiverNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
+	const label = LABELS[who];
+	const head = utf8Length(label) + 1 + utf8Length(id) + 1;
+	const input = new Uint8Array(head + 2 * NONCE_BYTES);
+	const afterLabel = writeUtf8(input, 0, label) + 1; // a zero byte between the fields
+	writeUtf8(input, afterLabel, id);
+	input.set(receiverNonce, head);
+	input.set(deviceNonce, head + NONCE_BYTES);
+	return input;
+}
+
+/** Whether two proofs are equal, looking at every byte whatever the first difference (no timing hint). */
+export function sameProof(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.byteLength !== b.byteLength) return false;
+	let difference = 0;
+	for (let i = 0; i < a.byteLength; i++) difference |= a[i] ^ b[i];
+	return difference === 0;
+}
