@@ -10,6 +10,7 @@ import { frameSizeName } from "../src/camera/frame-sizes.ts";
 import { OV2640 } from "../src/camera/sensors/ov2640.ts";
 import { SimulatedDevice } from "../hosttest/host/simulated-device.ts";
 import { CameraKeys } from "../server/auth/camera-keys.ts";
+import { ViewerAccess } from "../server/auth/viewer-access.ts";
 import { isXscamError } from "../server/errors.ts";
 import { createReceiver, type Receiver } from "../server/receiver.ts";
 
@@ -50,10 +51,11 @@ const program = new Command("npm start --")
 	.addOption(new Option("--keys-file <path>", "with --server: the cameras' keys (sim-1, sim-2, …), as that receiver's").default("xscam-keys.json"))
 	.addOption(new Option("--http-port <port>", "the web page's port").default(8080).argParser(integer(0, 65535)))
 	.addOption(new Option("--ingest-port <port>", "the cameras' port").default(8700).argParser(integer(0, 65535)))
+	.addOption(new Option("--host <address>", "the address both ports bind to").default("127.0.0.1"))
 	.showSuggestionAfterError();
 program.parse();
 const options = program.opts<{
-	cameras: number; frameSize: string; fps: number; server?: { host: string; port: number }; keysFile: string; httpPort: number; ingestPort: number;
+	cameras: number; frameSize: string; fps: number; server?: { host: string; port: number }; keysFile: string; httpPort: number; ingestPort: number; host: string;
 }>();
 
 function say(line: string): void {
@@ -100,15 +102,25 @@ const ids = Array.from({ length: options.cameras }, (_, n) => "sim-" + (n + 1));
 const keys = new CameraKeys(options.server ? options.keysFile : undefined, (line) => say("npm start: " + line));
 const keyOf = new Map(ids.map((id) => [id, options.server ? keyHex(keys, id) : keys.add(id)]));
 
+// and a throw-away token for VLC, ffmpeg and the like, which cannot log in
+const viewerAccess = new ViewerAccess(undefined);
+const streamToken = viewerAccess.addToken("npm-start", ["view"]);
+
 let target = options.server;
 let liveView: string | undefined;
+let streamUrl: string | undefined;
 if (!target) {
 	say("starting the receiver…");
-	receiver = createReceiver({ ingestPort: options.ingestPort, httpPort: options.httpPort, logger: receiverLog, cameraKeys: keys });
+	// this machine only, unless told otherwise: the demo's link and token are throw-away, but they open everything
+	receiver = createReceiver({
+		ingestPort: options.ingestPort, httpPort: options.httpPort, host: options.host, logger: receiverLog, cameraKeys: keys, viewerAccess,
+	});
 	try {
 		const { ingestPort, httpPort } = await receiver.start();
 		target = { host: "127.0.0.1", port: ingestPort };
-		liveView = "http://localhost:" + httpPort + "/";
+		const origin = "http://" + (options.host === "127.0.0.1" || options.host === "0.0.0.0" ? "localhost" : options.host) + ":" + httpPort;
+		liveView = origin + "/?login=" + receiver.grantLogin();
+		streamUrl = origin + "/cameras/sim-1/stream.mjpeg?token=" + streamToken;
 	}
 	catch (error) {
 		process.stderr.write("npm start: " + (isXscamError(error) ? error.message : String(error)) +
@@ -125,4 +137,8 @@ for (const id of ids) {
 		onTrace: (line) => say(id + ": " + line.replace(/^xscam: /, "")),
 	}));
 }
-if (liveView) say("\nlive view: " + liveView + "   (Ctrl-C stops)\n");
+if (liveView) {
+	say("\nlive view: " + liveView + "   (a one-time link; Ctrl-C stops)");
+	say("stream for VLC or ffmpeg: " + streamUrl);
+	say(options.host === "127.0.0.1" ? "(this machine only: --host 0.0.0.0 opens it to your network)\n" : "");
+}

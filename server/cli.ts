@@ -4,6 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
+import { admin, ADMIN_COMMANDS } from "./admin";
 import { isXscamError } from "./errors";
 import { OPTION_SPECS, parseOption, showDefault } from "./options";
 import type { OptionKey, ReceiverOptions } from "./options";
@@ -21,6 +22,11 @@ Examples:
   xscam-server                                   cameras on :8700, web page on http://localhost:8080/
   xscam-server --record --retention-age 14d --retention-size 50GiB --recording-dir /srv/xscam
   XSCAM_HTTP_PORT=8081 XSCAM_RECORD_CAMERAS=porch,garage xscam-server
+
+Secrets (docs/security.md):
+  xscam-server keys add <id>          a camera's key, printed once (keys list, keys remove <id>)
+  xscam-server users add <name>       a person who may log in (--control: may change settings)
+  xscam-server tokens add <label>     a token for VLC, ffmpeg, Home Assistant… (--control), printed once
 
 Per camera: /cameras/<id>/stream.mjpeg (MJPEG), /cameras/<id>/snapshot.jpg, /api/cameras/<id> (JSON),
 POST /api/cameras/<id>/control; all cameras: /api/cameras; Prometheus: /metrics.`;
@@ -71,6 +77,17 @@ function fail(error: unknown, code: number): never {
 }
 
 export async function main(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+	if (ADMIN_COMMANDS.includes(argv[2])) {
+		try {
+			await admin(argv, env);
+		}
+		catch (error) {
+			const { exitCode } = error as { exitCode?: number };
+			if (exitCode !== undefined) process.exit(exitCode === 0 ? 0 : EXIT_USAGE); // commander said why
+			fail(error, EXIT_USAGE);
+		}
+		return;
+	}
 	let receiver: Receiver;
 	try {
 		receiver = createReceiver({ ...optionsFrom(argv, env), processMetrics: true });

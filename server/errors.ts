@@ -36,6 +36,12 @@ const CATALOG = {
 	XSCAM_ERR_TOO_MANY_CAMERAS: entry("already %s cameras, the limit", 500, RangeError),
 	XSCAM_ERR_REPLACED: entry("replaced by a new connection from %s"),
 	XSCAM_ERR_SHUTDOWN: entry("the receiver is shutting down"),
+	// who may use the HTTP side (http/access.ts)
+	XSCAM_ERR_UNAUTHORIZED: entry("log in, or give a token (docs/security.md)", 401),
+	XSCAM_ERR_FORBIDDEN: entry("%s may not %s", 403),
+	XSCAM_ERR_HOST: entry("Host %s is not this receiver: use its address, localhost, or a --public-url", 421),
+	XSCAM_ERR_CROSS_SITE: entry("a request from %s, another site, may not change anything here", 403),
+	XSCAM_ERR_CONTROL_RATE: entry("%s may send at most %s %s a second", 429, RangeError),
 	// HTTP API (http/)
 	XSCAM_ERR_CAMERA_NOT_FOUND: entry("no camera %s", 404),
 	XSCAM_ERR_NO_FRAME: entry("camera %s has sent no frame yet", 404),

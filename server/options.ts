@@ -5,6 +5,7 @@
 
 import type { Logger } from "pino";
 import type { KeyLookup } from "./auth/camera-keys";
+import type { ViewerAccess } from "./auth/viewer-access";
 import { ID_PATTERN, ID_RULE, MAX_ID_BYTES } from "../src/protocol/constants";
 import type { Clock } from "./clock";
 import { xscamError } from "./errors";
@@ -121,6 +122,24 @@ const cameraIds: Kind<string[]> = {
 	show: (ids) => (ids.length === 0 ? "none" : ids.join(",")),
 };
 
+const urls: Kind<string[]> = {
+	parse: (text) => urls.check(text.split(",").map((url) => url.trim()).filter((url) => url !== "")),
+	check(value) {
+		const valid = (url: unknown) => {
+			try {
+				const parsed = new URL(String(url));
+				return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.pathname === "/" && !parsed.search;
+			}
+			catch {
+				return false;
+			}
+		};
+		if (!Array.isArray(value) || !value.every(valid)) reject("http:// or https:// URLs of a host (and port), comma-separated, got " + JSON.stringify(value));
+		return (value as string[]).map((url) => new URL(url).origin);
+	},
+	show: (list) => (list.length === 0 ? "none" : list.join(",")),
+};
+
 const logLevel: Kind<string> = {
 	parse: (text) => logLevel.check(text.trim().toLowerCase()),
 	check(value) {
@@ -160,6 +179,9 @@ export const OPTION_SPECS = {
 	maxCameras: spec("--max-cameras <count>", "XSCAM_MAX_CAMERAS", integer(1, 10_000), 64, "how many camera ids the receiver keeps state for"),
 	keysFile: spec("--keys-file <path>", "XSCAM_KEYS_FILE", path, "xscam-keys.json", "the keys of the cameras it accepts (xscam-server keys add <id>)"),
 	insecureCameras: spec("--insecure-cameras", "XSCAM_INSECURE_CAMERAS", flag, false, "also take cameras that do not authenticate (firmware 0.1.0), unless their id has a key"),
+	usersFile: spec("--users-file <path>", "XSCAM_USERS_FILE", path, "xscam-users.json", "the viewers who may log in, and the clients' tokens (xscam-server users add, tokens add)"),
+	insecureViewers: spec("--insecure-viewers", "XSCAM_INSECURE_VIEWERS", flag, false, "let anyone who reaches the HTTP port watch and change settings, without logging in"),
+	publicUrls: spec("--public-url <urls>", "XSCAM_PUBLIC_URL", urls, [] as string[], "the URLs people reach this receiver by, comma-separated (its Host names, and the origin its page is served from)"),
 	maxPendingConnections: spec("--max-pending <count>", "XSCAM_MAX_PENDING", integer(1, 100_000), 256, "camera connections that may wait to say hello and authenticate at once"),
 	record: spec("--record", "XSCAM_RECORD", flag, false, "record every camera"),
 	recordCameras: spec("--record-cameras <ids>", "XSCAM_RECORD_CAMERAS", cameraIds, [] as string[], "record these cameras, comma-separated (with or without --record)"),
@@ -185,9 +207,11 @@ export type ReceiverOptions = Partial<Values> & {
 	processMetrics?: boolean;
 	/** The cameras' keys, instead of those of `keysFile` (`npm start` makes throw-away ones; tests, their own). */
 	cameraKeys?: KeyLookup;
+	/** The users and tokens, instead of those of `usersFile`. */
+	viewerAccess?: ViewerAccess;
 };
 
-export type ResolvedOptions = Values & Pick<ReceiverOptions, "logger" | "clock" | "openFile" | "processMetrics" | "cameraKeys">;
+export type ResolvedOptions = Values & Pick<ReceiverOptions, "logger" | "clock" | "openFile" | "processMetrics" | "cameraKeys" | "viewerAccess">;
 
 /**
  * Applies defaults and checks every value. `name` says how to name an option in the error (its key by

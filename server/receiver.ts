@@ -5,6 +5,8 @@
 
 import pino from "pino";
 import { CameraKeys } from "./auth/camera-keys";
+import { Sessions } from "./auth/sessions";
+import { ViewerAccess, type Right } from "./auth/viewer-access";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Camera } from "./cameras/camera";
@@ -32,6 +34,8 @@ export interface Receiver {
 	list(): CameraStatus[];
 	/** The MJPEG viewers of a camera, with how far each is behind. */
 	viewers(cameraId: string): ViewerInfo[];
+	/** A one-time login code: `/?login=<code>` opens a session with `rights`, once, within ten minutes. */
+	grantLogin(rights?: Right[]): string;
 	/** This receiver's Prometheus registry (GET /metrics renders it). */
 	readonly registry: Registry;
 	readonly log: Logger;
@@ -49,8 +53,10 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const core: Core = { options: resolved, log, clock, cameras, cameraKeys, frames: new FrameBus(), registry };
 	registerCameraMetrics(core);
 
+	const access = resolved.viewerAccess ?? new ViewerAccess(resolved.usersFile, (line) => log.warn(line));
+	const sessions = new Sessions(clock);
 	const ingest = registerIngest(core);
-	const http = registerHttp(core);
+	const http = registerHttp(core, { access, sessions });
 	const parts: Part[] = [registerRecorder(core), ingest, http]; // the recorder first: it must see the first frame
 	let used = false; // a receiver starts once; a second start needs a new receiver (ports, timers, state)
 	let closing: Promise<void> | undefined;
@@ -69,6 +75,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 				throw error;
 			}
 			warnAboutCameras(core);
+			warnAboutViewers(core, access);
 			const ports = { ingestPort: ingest.port, httpPort: http.port };
 			log.info({ ...ports, host: resolved.host }, "xscam receiver listening: cameras on port " + ports.ingestPort + ", viewers on http://" +
 				(resolved.host === "0.0.0.0" || resolved.host === "::" ? "localhost" : resolved.host) + ":" + ports.httpPort + "/");
@@ -89,6 +96,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 		},
 		list: () => cameras.list().map(http.status),
 		viewers: (cameraId) => http.viewers(cameraId),
+		grantLogin: (rights = ["view", "control"]) => sessions.grant({ name: "a one-time link", rights }),
 	};
 	return receiver;
 }
@@ -102,6 +110,11 @@ function warnAboutCameras({ options, cameraKeys, log }: Core): void {
 	else if (cameraKeys.size === 0) {
 		log.warn("no camera keys in " + options.keysFile + ": every camera will be refused; add one with `xscam-server keys add <id>` (docs/security.md)");
 	}
+}
+
+function warnAboutViewers({ options, log }: Core, access: ViewerAccess): void {
+	if (options.insecureViewers) log.warn("--insecure-viewers: anyone who reaches port " + options.httpPort + " may watch and change settings (docs/security.md)");
+	else if (access.empty) log.warn("no users or tokens in " + options.usersFile + ": nobody can log in; add one with `xscam-server users add <name>` (docs/security.md)");
 }
 
 /** The per-camera numbers of each camera's presence and intake, and of its last stats message. */

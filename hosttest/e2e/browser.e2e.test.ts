@@ -32,8 +32,9 @@ beforeAll(async () => {
 	});
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 	page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-	// "load" may never come: an MJPEG image never finishes loading
-	await page.goto(base + "/", { waitUntil: "domcontentloaded" });
+	// the one-time link logs the browser in and lands on the page; "load" may never come: an MJPEG image never finishes
+	await page.goto(started.loginLink(), { waitUntil: "domcontentloaded" });
+	expect(page.url()).toBe(base + "/");
 });
 
 afterAll(async () => {
@@ -84,6 +85,19 @@ describe("the live page in Chromium", () => {
 		expect(await answer.innerText()).toContain("at next start: frameSize = VGA");
 		const control = cameras[0].camera.received.find((message) => message.type === "control");
 		expect(control).toMatchObject({ settings: { brightness: 1, frameSize: "VGA" } });
+	});
+
+	it("sends a browser without a session to the login page, and logs it in there", async () => {
+		const context = await browser.newContext();
+		const fresh = await context.newPage();
+		await fresh.goto(base + "/", { waitUntil: "domcontentloaded" });
+		expect(new URL(fresh.url()).pathname).toBe("/login");
+		await fresh.locator("#name").fill("e2e-user");
+		await fresh.locator("#password").fill("wrong password");
+		await fresh.locator("button[type=submit]").click();
+		await fresh.waitForURL(/failed=1/);
+		expect(await fresh.locator("#failed").isVisible()).toBe(true);
+		await context.close();
 	});
 
 	it("saves a screenshot of the live page for the docs", async () => {

@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
+import { ViewerAccess } from "../../server/auth/viewer-access";
 import { createReceiver } from "../../server/receiver";
 import type { Receiver } from "../../server/receiver";
 import type { ReceiverOptions } from "../../server/options";
@@ -17,10 +18,25 @@ import { TEST_KEYS } from "../server/helpers/test-keys";
 export const OUTPUT_DIR = fileURLToPath(new URL("./output/", import.meta.url));
 mkdirSync(OUTPUT_DIR, { recursive: true });
 
-export async function startE2eReceiver(options: ReceiverOptions = {}): Promise<{ receiver: Receiver; ingestPort: number; base: string }> {
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), cameraKeys: TEST_KEYS, ...options });
+export interface E2eReceiver {
+	receiver: Receiver;
+	ingestPort: number;
+	/** http://127.0.0.1:<port> */
+	base: string;
+	/** A token with the rights to watch and to change settings, for clients that cannot log in. */
+	token: string;
+	/** A one-time login link, for a browser. */
+	loginLink(): string;
+}
+
+/** A receiver as it starts by default: cameras authenticate (with the test keys), viewers need credentials. */
+export async function startE2eReceiver(options: ReceiverOptions = {}): Promise<E2eReceiver> {
+	const viewerAccess = new ViewerAccess(undefined);
+	const token = viewerAccess.addToken("e2e", ["view", "control"]);
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), cameraKeys: TEST_KEYS, viewerAccess, ...options });
 	const { ingestPort, httpPort } = await receiver.start();
-	return { receiver, ingestPort, base: "http://127.0.0.1:" + httpPort };
+	const base = "http://127.0.0.1:" + httpPort;
+	return { receiver, ingestPort, base, token, loginLink: () => base + "/?login=" + receiver.grantLogin() };
 }
 
 export interface Feed {

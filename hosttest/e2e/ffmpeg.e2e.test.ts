@@ -14,13 +14,14 @@ const FFMPEG = ["-hide_banner", "-loglevel", "error", "-nostdin"];
 
 let receiver: Receiver;
 let base: string;
+let token: string;
 let camera: Feed;
 let recordings: string;
 
 beforeAll(async () => {
 	recordings = mkdtempSync(join(tmpdir(), "xscam-e2e-"));
 	const started = await startE2eReceiver({ record: true, recordingDir: recordings });
-	({ receiver, base } = started);
+	({ receiver, base, token } = started);
 	camera = await feed(started.ingestPort, "ffcam", { fps: 15 });
 });
 
@@ -36,7 +37,7 @@ describe("ffmpeg", () => {
 		["the mpjpeg demuxer with strict MIME boundaries", ["-f", "mpjpeg", "-strict_mime_boundary", "1"]],
 		["its own probing", []],
 	])("decodes 10 frames of the stream with %s", async (_name, input) => {
-		const { stdout } = await run("ffmpeg", [...FFMPEG, ...input, "-i", base + "/cameras/ffcam/stream.mjpeg",
+		const { stdout } = await run("ffmpeg", [...FFMPEG, ...input, "-i", base + "/cameras/ffcam/stream.mjpeg?token=" + token,
 			"-frames:v", "10", "-f", "rawvideo", "-pix_fmt", "gray", "-"], { encoding: "buffer", maxBuffer: 64 << 20 });
 		expect(stdout.length).toBe(10 * 320 * 240); // ten decoded 320x240 pictures
 	});
@@ -44,7 +45,7 @@ describe("ffmpeg", () => {
 	it("copies frames out of the stream that ffprobe reads as 320x240 JPEGs", async () => {
 		const out = mkdtempSync(join(tmpdir(), "xscam-ffcopy-"));
 		try {
-			await run("ffmpeg", [...FFMPEG, "-f", "mpjpeg", "-i", base + "/cameras/ffcam/stream.mjpeg", "-c", "copy", "-frames:v", "5", join(out, "frame%02d.jpg")]);
+			await run("ffmpeg", [...FFMPEG, "-headers", "Authorization: Bearer " + token + "\r\n", "-f", "mpjpeg", "-i", base + "/cameras/ffcam/stream.mjpeg", "-c", "copy", "-frames:v", "5", join(out, "frame%02d.jpg")]);
 			const files = readdirSync(out).sort();
 			expect(files).toEqual(["frame01.jpg", "frame02.jpg", "frame03.jpg", "frame04.jpg", "frame05.jpg"]);
 			const { stdout } = await run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "json", join(out, files[4])]);

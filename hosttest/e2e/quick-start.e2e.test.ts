@@ -17,8 +17,11 @@ import { afterAll, expect, it } from "vitest";
 import { OUTPUT_DIR } from "./feed";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const LIVE_VIEW = "http://localhost:8080/";
-const STREAM = "http://localhost:8080/cameras/sim-1/stream.mjpeg";
+/** The live view's one-time link and the stream's URL with its token, as `npm start` printed them. */
+const LIVE_VIEW = /live view: (http:\/\/localhost:8080\/\?login=[\w-]+)/;
+const STREAM = /stream for VLC or ffmpeg: (http:\/\/localhost:8080\/cameras\/sim-1\/stream\.mjpeg\?token=[\w-]+)/;
+
+const printed = (run: Run, pattern: RegExp) => pattern.exec(run.output.join(""))?.[1];
 
 /** The shell block that follows the `<!-- quick-start -->` marker in README.md. */
 function quickStartCommands(): string {
@@ -133,9 +136,10 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 	runs.push(first);
 	await until("npm install", () => first.output.join("").includes("starting the receiver"), 240, first);
 	const started = Date.now();
-	await until("live view URL", () => first.output.join("").includes("live view: " + LIVE_VIEW), 60, first);
+	await until("live view URL", () => printed(first, LIVE_VIEW) !== undefined && printed(first, STREAM) !== undefined, 60, first);
 	await until("the camera streaming", () => first.output.join("").includes("sim-1: streaming to"), 60, first);
-	const frames = await within(readFrames(STREAM, 5), 60, "5 frames from " + STREAM);
+	const stream = printed(first, STREAM)!;
+	const frames = await within(readFrames(stream, 5), 60, "5 frames from " + stream);
 	expect((Date.now() - started) / 1000).toBeLessThan(60);
 	for (const frame of frames) {
 		expect([frame[0], frame[1], frame[frame.length - 2], frame[frame.length - 1]]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
@@ -150,7 +154,7 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 	});
 	try {
 		const page = await browser.newPage({ viewport: { width: 760, height: 720 } });
-		await page.goto(LIVE_VIEW, { waitUntil: "domcontentloaded" });
+		await page.goto(printed(first, LIVE_VIEW)!, { waitUntil: "domcontentloaded" }); // the one-time link logs the browser in
 		await page.locator('article[data-camera="sim-1"] img.picture').evaluate((image) =>
 			new Promise((resolve) => (image as unknown as { naturalWidth: number }).naturalWidth ? resolve(true) : image.addEventListener("load", resolve)));
 		await page.waitForTimeout(2500); // the stats fill in every second
@@ -169,8 +173,8 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 	// 4. a second `npm start` works at once: the ports were released
 	const second = run("npm start", clone);
 	runs.push(second);
-	await until("the camera streaming again", () => second.output.join("").includes("sim-1: streaming to"), 30, second);
-	expect(await within(readFrames(STREAM, 2), 60, "frames from the second start")).toHaveLength(2);
+	await until("the camera streaming again", () => second.output.join("").includes("sim-1: streaming to") && printed(second, STREAM) !== undefined, 30, second);
+	expect(await within(readFrames(printed(second, STREAM)!, 2), 60, "frames from the second start")).toHaveLength(2);
 	interrupt(second.child);
 	await within(second.exited, 20, "exit after the second Ctrl-C");
 	await until("a clean close", () => second.output.join("").includes("xscam receiver closed"), 5, second);

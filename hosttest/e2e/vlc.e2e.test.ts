@@ -14,12 +14,13 @@ import { startE2eReceiver } from "./feed";
 
 let receiver: Receiver;
 let base: string;
+let token: string;
 let camera: SimulatedDevice;
 const pictures = mkdtempSync(join(tmpdir(), "xscam-vlc-"));
 
 beforeAll(async () => {
 	const started = await startE2eReceiver();
-	({ receiver, base } = started);
+	({ receiver, base, token } = started);
 	camera = new SimulatedDevice({ id: "vlc-cam", key: Buffer.from(testKey("vlc-cam")).toString("hex"), server: "127.0.0.1", port: started.ingestPort, frameSize: "QVGA", frameRate: 10 });
 	const deadline = Date.now() + 30_000;
 	while (receiver.status("vlc-cam")?.frames.received === undefined || receiver.status("vlc-cam")!.frames.received < 3) {
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 it("plays the stream: VLC decodes the camera's 320x240 frames, and they move", async () => {
 	chmodSync(pictures, 0o777); // VLC refuses to run as root, so as root it runs as nobody
-	const vlc = ["cvlc", "-q", "--intf", "dummy", "--no-audio", "--vout", "dummy", base + "/cameras/vlc-cam/stream.mjpeg",
+	const vlc = ["cvlc", "-q", "--intf", "dummy", "--no-audio", "--vout", "dummy", base.replace("http://", "http://vlc:" + token + "@") + "/cameras/vlc-cam/stream.mjpeg", // basic auth, the token as its password
 		"--video-filter", "scene", "--scene-path", pictures, "--scene-prefix", "picture", "--scene-format", "png", "--scene-ratio", "1"];
 	const command = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--", "env", "HOME=/tmp", ...vlc] : vlc;
 	// A live stream never ends, and VLC plays it until it is stopped (it ignores --run-time here), so

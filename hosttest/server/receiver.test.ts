@@ -51,7 +51,7 @@ describe("the receiver's life", () => {
 		};
 		const before = count();
 		const { logger } = captureLog();
-		const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, record: true, recordingDir: dir, cameraKeys: TEST_KEYS });
+		const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, record: true, recordingDir: dir, cameraKeys: TEST_KEYS, insecureViewers: true });
 		const { ingestPort, httpPort } = await receiver.start();
 		const { camera } = await FakeCamera.online(ingestPort, "cam");
 		const viewer = await MjpegClient.open(httpPort, "/cameras/cam/stream.mjpeg");

@@ -3,12 +3,17 @@
 
 import { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
+import fastifyCookie from "@fastify/cookie";
+import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, { LogController } from "fastify";
 import type { FastifyError } from "fastify";
 import type { Camera } from "../cameras/camera";
 import type { Core, Part } from "../core";
 import { isXscamError, listenError } from "../errors";
 import { counter, gauge } from "../metrics";
+import type { Sessions } from "../auth/sessions";
+import type { ViewerAccess } from "../auth/viewer-access";
+import { accessControl } from "./access";
 import { apiRoutes } from "./api-routes";
 import { FanOut } from "./fan-out";
 import type { ViewerInfo } from "./fan-out";
@@ -28,7 +33,13 @@ export interface HttpPart extends Part {
 /** Control requests carry a few settings; nothing else takes a body. */
 const BODY_LIMIT_BYTES = 16 * 1024;
 
-export function registerHttp(core: Core): HttpPart {
+/** Who may use the HTTP side: the users and tokens, and the logged-in browsers. */
+export interface HttpAccess {
+	access: ViewerAccess;
+	sessions: Sessions;
+}
+
+export function registerHttp(core: Core, { access, sessions }: HttpAccess): HttpPart {
 	const { options, registry, cameras } = core;
 	const app = Fastify({
 		// fastify's own lines (listening, closing) repeat the receiver's; its warnings and errors still show
@@ -49,10 +60,15 @@ export function registerHttp(core: Core): HttpPart {
 		reply.code(statusCode).send({ statusCode, code: error.code, error: STATUS_CODES[statusCode], message: error.message });
 	});
 
+	app.register(fastifyCookie);
+	app.register(fastifyRateLimit, { global: false }); // per route: logging in, and control requests
+	app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) =>
+		done(null, Object.fromEntries(new URLSearchParams(body as string)))); // the login form
+	app.register(accessControl(core, access, sessions, false));
 	app.register(pageRoutes);
 	app.register(apiRoutes(core, status));
 	app.register(mediaRoutes(core, fanOut));
-	app.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+	app.register(async (scope) => scope.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics())));
 
 	const perCamera = (read: (id: string) => number) => (report: (labels: { camera: string }, value: number) => void) => {
 		for (const camera of cameras.list()) report({ camera: camera.id }, read(camera.id));

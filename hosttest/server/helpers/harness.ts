@@ -39,7 +39,8 @@ export function captureLog(): { logger: pino.Logger; lines: LogLine[] } {
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Harness> {
 	const clock = new ManualClock();
 	const { logger, lines } = captureLog();
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, clock, cameraKeys: TEST_KEYS, ...options });
+	// Viewers need no credentials here unless a test says so (access.test.ts): these tests are about the rest.
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, clock, cameraKeys: TEST_KEYS, insecureViewers: true, ...options });
 	const { ingestPort, httpPort } = await receiver.start();
 	return { receiver, clock, lines, ingestPort, httpPort, base: "http://127.0.0.1:" + httpPort, close: () => receiver.close() };
 }

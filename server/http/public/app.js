@@ -185,14 +185,19 @@ function createCard(id) {
 
 async function poll() {
 	try {
-		const { cameras } = await (await fetch("/api/cameras")).json();
+		const response = await fetch("/api/cameras");
+		if (response.status === 401) {
+			location.assign("/login?next=%2F"); // the session ended (the receiver restarted, or it expired)
+			return;
+		}
+		const { cameras } = await response.json();
 		const online = cameras.filter((camera) => camera.online).length;
 		document.getElementById("summary").textContent = cameras.length + " camera" + (cameras.length === 1 ? "" : "s") + ", " + online + " online";
 		document.getElementById("empty").hidden = cameras.length > 0;
 		for (const camera of cameras) {
 			const card = cards.get(camera.id) ?? createCard(camera.id);
-			// what the camera announced, once it has, and again after it reconnects (new firmware, new settings)
-			if (camera.described && card.connections !== camera.reconnects) await loadControls(card, camera.reconnects);
+			// what the camera announced, and again after it reconnects (new firmware may offer other settings, or none)
+			if (card.connections !== camera.reconnects || (camera.described && card.rules.length === 0)) await loadControls(card, camera.reconnects);
 			card.badge.textContent = camera.online ? "online" : "offline";
 			card.badge.className = "badge " + (camera.online ? "online" : "offline");
 			showStats(card, camera);
