@@ -6,7 +6,7 @@ import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Receiver } from "../../server/receiver";
-import { feed, OUTPUT_DIR, startE2eReceiver } from "./feed";
+import { E2E_USER, feed, OUTPUT_DIR, startE2eReceiver } from "./feed";
 import type { Feed } from "./feed";
 
 const CHROMIUM = process.env.XSCAM_CHROMIUM ?? "/usr/bin/chromium";
@@ -92,11 +92,16 @@ describe("the live page in Chromium", () => {
 		const fresh = await context.newPage();
 		await fresh.goto(base + "/", { waitUntil: "domcontentloaded" });
 		expect(new URL(fresh.url()).pathname).toBe("/login");
-		await fresh.locator("#name").fill("e2e-user");
+		await fresh.locator("#name").fill(E2E_USER.name);
 		await fresh.locator("#password").fill("wrong password");
 		await fresh.locator("button[type=submit]").click();
 		await fresh.waitForURL(/failed=1/);
 		expect(await fresh.locator("#failed").isVisible()).toBe(true);
+		await fresh.locator("#name").fill(E2E_USER.name);
+		await fresh.locator("#password").fill(E2E_USER.password);
+		await fresh.locator("button[type=submit]").click();
+		await fresh.waitForURL(base + "/");
+		await fresh.waitForFunction("(document.querySelector('article[data-camera=\"porch\"] img.picture')?.naturalWidth ?? 0) > 0");
 		await context.close();
 	});
 

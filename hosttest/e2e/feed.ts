@@ -29,10 +29,14 @@ export interface E2eReceiver {
 	loginLink(): string;
 }
 
+/** A user of every e2e receiver, for the login page. */
+export const E2E_USER = { name: "e2e-user", password: "a long e2e password" };
+
 /** A receiver as it starts by default: cameras authenticate (with the test keys), viewers need credentials. */
 export async function startE2eReceiver(options: ReceiverOptions = {}): Promise<E2eReceiver> {
 	const viewerAccess = new ViewerAccess(undefined);
 	const token = viewerAccess.addToken("e2e", ["view", "control"]);
+	viewerAccess.addUser(E2E_USER.name, E2E_USER.password, ["view"]);
 	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), cameraKeys: TEST_KEYS, viewerAccess, ...options });
 	const { ingestPort, httpPort } = await receiver.start();
 	const base = "http://127.0.0.1:" + httpPort;
