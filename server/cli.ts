@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { admin, ADMIN_COMMANDS } from "./admin";
-import { isXscamError } from "./errors";
-import { OPTION_SPECS, parseOption, showDefault } from "./options";
+import { isXscamError, xscamError } from "./errors";
+import { OPTION_SPECS, parseOption, RENAMED_ENV, showDefault } from "./options";
 import type { OptionKey, ReceiverOptions } from "./options";
 import { createReceiver } from "./receiver";
 import type { Receiver } from "./receiver";
@@ -57,6 +57,7 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): ReceiverOpt
 		program.addOption(option);
 	}
 	program.parse(argv);
+	for (const [old, now] of Object.entries(RENAMED_ENV)) if (env[old] !== undefined) throw xscamError("XSCAM_ERR_OPTION", old, "is now " + now);
 	const given = program.opts();
 	const options: { [key: string]: unknown } = {};
 	for (const key of keys) {

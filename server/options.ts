@@ -195,6 +195,11 @@ export const OPTION_SPECS = {
 export type OptionKey = keyof typeof OPTION_SPECS;
 type Values = { [key in OptionKey]: (typeof OPTION_SPECS)[key]["default"] };
 
+/** Options of earlier versions, and their names now: a value given under the old name is refused, naming the new one. */
+export const RENAMED: { readonly [old: string]: OptionKey } = { maxMessageBytes: "maxBodyBytes" };
+/** The environment variables of those options. */
+export const RENAMED_ENV: { readonly [old: string]: string } = { XSCAM_MAX_MESSAGE_BYTES: "XSCAM_MAX_BODY_BYTES" };
+
 /** What createReceiver() takes: any option of the table, plus what only code can pass. */
 export type ReceiverOptions = Partial<Values> & {
 	/** A pino logger to use instead of one at `logLevel` on stdout. */
@@ -219,6 +224,8 @@ export type ResolvedOptions = Values & Pick<ReceiverOptions, "logger" | "clock" 
  */
 export function resolveOptions(options: ReceiverOptions = {}, name: (key: OptionKey) => string = (key) => key): ResolvedOptions {
 	if (typeof options !== "object" || options === null) throw xscamError("XSCAM_ERR_OPTION", "options", "must be an object");
+	for (const [old, now] of Object.entries(RENAMED))
+		if (old in options) throw xscamError("XSCAM_ERR_OPTION", name(old as OptionKey), "is now " + name(now as OptionKey));
 	const resolved: { [key: string]: unknown } = { ...options };
 	for (const key of Object.keys(OPTION_SPECS) as OptionKey[]) {
 		const given = options[key];

@@ -8,6 +8,18 @@ import { FRAME_SIZES } from "../../src/camera/frame-sizes";
 import { describeSensor } from "../../src/camera/sensors/index";
 import { OV2640 } from "../../src/camera/sensors/ov2640";
 import { SENSOR_MODELS, snap } from "../../modules/sim/camera/sensor-models";
+import { describeControls } from "../../src/app/control";
+import { HEADER_BYTES, MAX_JSON_BYTES } from "../../src/protocol/constants";
+import { Decoder } from "../../src/protocol/decoder";
+import { encode } from "../../src/protocol/encoder";
+import type { Message } from "../../src/protocol/types";
+
+/** The receiver's decoder: it checks every field of a description (src/protocol/controls.ts). */
+function decodeAll(bytes: Uint8Array): Message[] {
+	const messages: Message[] = [];
+	new Decoder({ from: "device", maxBodyBytes: MAX_JSON_BYTES, onMessage: (message) => messages.push(message) }).push(bytes);
+	return messages;
+}
 
 describe.each([OV2640])("the firmware's $model", (sensor) => {
 	const model = SENSOR_MODELS[sensor.model];
@@ -19,6 +31,13 @@ describe.each([OV2640])("the firmware's $model", (sensor) => {
 
 	it("offers exactly the settings its driver takes, with the driver's ranges", () => {
 		expect(Object.fromEntries(sensor.settings.map((setting) => [setting.key, [setting.min, setting.max]]))).toEqual(model.ranges);
+	});
+
+	it("is announced within what a receiver takes: the capabilities message's limits, read back unchanged", () => {
+		const bytes = encode({ type: "capabilities", controls: describeControls(sensor) });
+		expect(bytes.byteLength - HEADER_BYTES).toBeLessThanOrEqual(MAX_JSON_BYTES);
+		const [decoded] = decodeAll(bytes);
+		expect(decoded).toEqual({ type: "capabilities", controls: describeControls(sensor) });
 	});
 
 	it("offers frame sizes the driver captures as asked, smallest first, none beyond the sensor's largest", () => {

@@ -52,7 +52,7 @@ describe("readSettings", () => {
 		["id", "c".repeat(33), "config: id must be"],
 		["key", "too short", "config: key must be \"\" or the 64 hex digits `xscam-server keys add cam-1` printed"],
 		["key", "0".repeat(63) + "g", "config: key must be \"\" or the 64 hex digits `xscam-server keys add cam-1` printed"],
-		// the camera driver's sizes: which of them this camera's sensor offers is checked once the camera says what it is (device.test.ts)
+		// the camera driver's sizes: which of them this camera's sensor offers is checked once the camera says what it is (end-to-end.test.ts)
 		["frameSize", "4K", "config: frameSize must be one of 96X96, QQVGA, 128X128, QCIF, HQVGA, 240X240, QVGA, 320X320, CIF, HVGA, VGA, SVGA, XGA, HD, SXGA, UXGA, FHD, QXGA, QHD, WQXGA, got \"4K\""],
 		["frameRate", "0", "config: frameRate must be a number of frames per second, 0.1 to 60, got \"0\""],
 		["frameRate", 61, "config: frameRate must be a number of frames per second, 0.1 to 60"],

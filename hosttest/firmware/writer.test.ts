@@ -1,7 +1,7 @@
 // The session's writer on its own (session/writer.ts with its frame schedule and outbox), against a pipe
 // that records writes and enforces "would block": latest frame wins, at most one frame in flight, the
 // JPEG goes out as the camera's own buffer, small messages never land inside a frame, nothing but the
-// hello goes before the welcome, and every frame is closed exactly once.
+// hello, the auth and the capabilities goes before the welcome, and every frame is closed exactly once.
 
 import { describe, expect, it, vi } from "vitest";
 import type { DisposableFrame } from "embedded:io/image/in/camera";
@@ -169,10 +169,26 @@ describe("the session's writer", () => {
 		expect(late.close).toHaveBeenCalledTimes(1);
 	});
 
-	it("reports a write that throws, so the connection is dropped rather than the device", () => {
-		const { failures, writable } = streaming();
+	it("reports a write that throws, so the connection is dropped rather than the device, and the session's detach closes its frames", () => {
+		const { writer, offer, failures, writable } = streaming();
+		const [a, b] = [frame(1), frame(2)];
+		offer(a, 0);
+		offer(b, 0); // a starts when there is room; b waits
 		writable(100, 5); // the pipe has less room than it said
 		expect(failures).toHaveBeenCalledTimes(1);
+		writer.detach(); // what the session does on that failure
+		expect([a.close.mock.calls.length, b.close.mock.calls.length]).toEqual([1, 1]);
+	});
+
+	it("keeps only the newest pong and the newest stats waiting, and sends them in their priority order", () => {
+		const { writer, fake, writable } = streaming();
+		const stats = (uptime: number) => encode({ type: "stats", uptime, captured: 0, sent: 0, dropped: 0, reconnects: 0, fps: 0, rssi: undefined, freeHeap: undefined });
+		writer.post("stats", stats(1));
+		writer.post("pong", encode({ type: "pong", token: 1 }));
+		writer.post("stats", stats(2));
+		writer.post("pong", encode({ type: "pong", token: 2 }));
+		writable(10_000);
+		expect(fake.decoded().slice(1)).toMatchObject([{ type: "pong", token: 2 }, { type: "stats", uptime: 2 }]);
 	});
 
 	it("refuses a ninth control result waiting to be sent", () => {

@@ -30,6 +30,11 @@ describe("resolveOptions", () => {
 		expect(() => resolveOptions(options as never)).toThrow(expect.objectContaining({ code: "XSCAM_ERR_OPTION", message: "invalid option " + message.replace(" must", ": must") }));
 	});
 
+	it("refuses an option under its old name, naming the new one", () => {
+		expect(() => resolveOptions({ maxMessageBytes: 1 << 20 } as never)).toThrow(expect.objectContaining({ code: "XSCAM_ERR_OPTION", message: "invalid option maxMessageBytes: is now maxBodyBytes" }));
+		expect(() => optionsFrom(argv(), { XSCAM_MAX_MESSAGE_BYTES: "1MiB" })).toThrow(expect.objectContaining({ message: "invalid option XSCAM_MAX_MESSAGE_BYTES: is now XSCAM_MAX_BODY_BYTES" }));
+	});
+
 	it("allows 0 for the retention limits: no limit", () => {
 		expect(resolveOptions({ retentionMaxAgeMs: 0, retentionMaxBytes: 0 })).toMatchObject({ retentionMaxAgeMs: 0, retentionMaxBytes: 0 });
 	});

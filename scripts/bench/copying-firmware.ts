@@ -2,7 +2,7 @@
 // every part but one, its camera. CopyingCamera.read() hands the firmware a JS copy of each disposable
 // frame and closes the camera's own buffer at once, which is what firmware pays that reads frames in
 // "buffer" format, or copies each frame into a send buffer of its own. Everything after the read (the
-// Device of src/app/device.ts, its pacing, sender and sockets) is the unchanged firmware.
+// Device of src/app/device.ts, its pacing, session and sockets) is the unchanged firmware.
 //
 // The copy is a TypedArray set(), not ArrayBuffer slice(): XS meters set() at 2 computrons per byte,
 // while slice() is a memcpy it does not meter by size (see hosttest/xs/runtime/xs-board.ts), so a slice

@@ -3,6 +3,7 @@
 // the frame bus without copying it (the decoder gave it a buffer of its own). One per connection: the
 // sequence numbers start again with each.
 
+import { FRAME_RATE_MAX } from "../../src/protocol/constants";
 import type { Frame } from "../../src/protocol/types";
 import type { Camera, ReceivedFrame } from "../cameras/camera";
 import type { Core } from "../core";
@@ -11,8 +12,6 @@ import type { Core } from "../core";
 export const MAX_CLOCK_AHEAD_MS = 1000;
 /** Nor one this far behind: no frame is that late on a connection that is alive (pings would have ended it). */
 export const MAX_LATENCY_MS = 60_000;
-/** A camera that announced no frame-rate range sends at most this many frames a second. */
-const DEFAULT_MAX_FPS = 60;
 
 const JPEG_SOI_0 = 0xff;
 const JPEG_SOI_1 = 0xd8;
@@ -80,5 +79,5 @@ export class FrameIntake {
 
 function maxFps(camera: Camera): number {
 	const control = camera.presence.controls?.find((candidate) => candidate.key === "frameRate");
-	return control?.kind === "number" ? control.max : DEFAULT_MAX_FPS;
+	return control?.kind === "number" ? control.max : FRAME_RATE_MAX; // a camera that announced no range: the protocol's largest
 }

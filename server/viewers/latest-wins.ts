@@ -3,7 +3,7 @@
 // slot, replacing (skipping) whatever waited there; when the connection drains, the slot is written. So
 // every viewer writes the same shared frame, a slow viewer skips frames instead of queueing them and holds
 // at most one item in its socket's buffer plus one in its slot, and no viewer waits for another, the
-// same policy the camera driver and the firmware's sender follow. A viewer that stops reading is the
+// same policy the camera driver and the firmware's frame schedule follow. A viewer that stops reading is the
 // stall watch's to judge (stall-watch.ts).
 
 /** Where items go: write() takes one and returns false when the sink must drain before the next. */

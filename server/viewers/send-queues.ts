@@ -14,7 +14,8 @@ const TABLES = ["/proc/net/tcp", "/proc/net/tcp6"];
 /**
  * Socket inode -> unacknowledged bytes, or undefined where the system does not say. Asynchronous: the
  * kernel walks its whole connection table to write these files, which takes tens of milliseconds on a
- * machine with much memory, so it happens on libuv's thread pool, never on the event loop.
+ * machine with much memory, so the reading happens on libuv's thread pool; parsing the text (a line per
+ * socket of the machine) is the event loop's, a few ms for thousands of sockets.
  */
 export async function readSendQueues(): Promise<Map<number, number> | undefined> {
 	const queues = new Map<number, number>();

@@ -4,8 +4,8 @@
 // own machine accepted before it stopped (its TCP receive window, 64 KB to a few MB) counts as taken.
 // Where the system does not say, it is what left the socket's own buffer for the kernel.
 //
-// One watch serves all the viewers of a part, sampled together every eighth of the stall timeout (at
-// most every 5 s), so a stalled viewer goes within the timeout and one sample more: between 20 and
+// One watch serves all the viewers of a part, sampled together every eighth of the stall timeout (every
+// 0.1 to 5 s), so a stalled viewer goes within the timeout and a sample or two more: between 20 and
 // 22.5 s of taking nothing, by default.
 
 import type { Socket } from "node:net";
@@ -21,8 +21,9 @@ interface Watched {
 	progressAt: number;
 }
 
-/** Samples per stall timeout. */
+/** Samples per stall timeout, and the bounds of the time between two (the tables cost tens of ms to read). */
 const SAMPLES = 8;
+const MIN_SAMPLE_MS = 100;
 const MAX_SAMPLE_MS = 5000;
 
 export class StallWatch {
@@ -41,7 +42,12 @@ export class StallWatch {
 	watch(socket: Socket, onStall: () => void): Cancel {
 		const watched: Watched = { socket, inode: socketInode(socket), onStall, takenAtMost: 0, progressAt: this.#clock.now() };
 		this.#watched.add(watched);
-		this.#cancel ??= this.#clock.every(Math.min(MAX_SAMPLE_MS, this.#stallMs / SAMPLES), () => void this.#sample());
+		const every = Math.max(MIN_SAMPLE_MS, Math.min(MAX_SAMPLE_MS, this.#stallMs / SAMPLES));
+		this.#cancel ??= this.#clock.every(every, () => {
+			if (this.#sampling) return; // the last sample's tables are still being read
+			this.#sampling = true;
+			this.#sample().catch(() => {}).finally(() => { this.#sampling = false; }); // a sample that failed: the next one will tell
+		});
 		return () => {
 			this.#watched.delete(watched);
 			if (this.#watched.size === 0) this.stop();
@@ -62,12 +68,9 @@ export class StallWatch {
 	 * never seems to progress, whatever the sockets wrote during a read.
 	 */
 	async #sample(): Promise<void> {
-		if (this.#sampling) return; // the last sample's tables are still being read
-		this.#sampling = true;
 		const now = this.#clock.now();
 		const snapshot = [...this.#watched].map((watched) => ({ watched, before: handed(watched.socket), buffered: watched.socket.writableLength }));
 		const queues = snapshot.some(({ watched }) => watched.inode !== undefined) ? await readSendQueues() : undefined;
-		this.#sampling = false;
 		for (const { watched, before, buffered } of snapshot) {
 			if (!this.#watched.has(watched)) continue; // left meanwhile
 			const unacknowledged = (watched.inode !== undefined ? queues?.get(watched.inode) : undefined) ?? 0;

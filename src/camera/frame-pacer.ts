@@ -4,9 +4,7 @@
 // the schedule then advances by one interval, so the average stays at the cap; after a pause the
 // schedule restarts instead of letting a burst through.
 
-/** The caps the pacer takes, frames per second: the one statement of the frame-rate range. */
-export const FRAME_RATE_MIN = 0.1;
-export const FRAME_RATE_MAX = 60;
+export { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../protocol/constants"; // the caps the pacer takes
 
 /** How early, as a fraction of the interval, a frame may arrive and still be taken. */
 const EARLY = 0.1;

@@ -40,6 +40,10 @@ export const PROOF_BYTES = 32;
 export const RSSI_UNKNOWN = 127;
 export const HEAP_UNKNOWN = 0xffffffff;
 
+/** The frame rates a camera is capped at, frames a second: a device's announced range falls within them. */
+export const FRAME_RATE_MIN = 0.1;
+export const FRAME_RATE_MAX = 60;
+
 /** Largest body of the JSON messages (control, control result, capabilities): a short JSON object. */
 export const MAX_JSON_BYTES = 4096;
 

@@ -5,7 +5,7 @@
 
 import { HEADER_BYTES, MAGIC_0, MAGIC_1, SERVER_TO_DEVICE, VERSION } from "./constants";
 import { protocolError } from "./errors";
-import { CODECS, NAME_OF_TYPE, type Codec, type DeviceMessage, type Message, type MessageName, type ServerMessage } from "./messages";
+import { CODECS, NAME_OF_TYPE, type Codec, type Message, type MessageName } from "./messages";
 
 export interface DecoderOptions<M extends Message> {
 	/** Whose messages this decoder reads: "device" on the receiver, "server" on the device. */
@@ -124,6 +124,3 @@ export class Decoder<M extends Message = Message> {
 function hex(byte: number): string {
 	return (byte < 16 ? "0" : "") + byte.toString(16);
 }
-
-export type DeviceDecoder = Decoder<DeviceMessage>;
-export type ServerDecoder = Decoder<ServerMessage>;

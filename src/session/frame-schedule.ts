@@ -99,13 +99,15 @@ export class FrameSchedule {
 	start(): boolean {
 		const frame = this.#waiting;
 		if (!frame) return false;
-		this.#waiting = undefined;
 		if (FRAME_FIELDS_BYTES + frame.byteLength > this.#maxBodyBytes) {
+			this.#waiting = undefined;
 			frame.close();
 			this.dropped++;
 			return true;
 		}
+		// before the frame leaves the waiting slot: should encoding throw, close() still finds it there
 		this.#header = this.#encoder.encode(this.#seq, this.#waitingTime + this.#clockOffset, this.#width, this.#height, frame.byteLength);
+		this.#waiting = undefined;
 		this.#seq = (this.#seq + 1) >>> 0;
 		this.#headerOffset = 0;
 		this.#frameOffset = 0;

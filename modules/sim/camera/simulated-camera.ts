@@ -1,6 +1,6 @@
 // A simulated camera with the surface and the strictness of the SDK's ESP32 camera
 // (modules/io/imagein/camera/esp32/camera.c; reference/moddable-sdk.md §1 and §9). Every host that is
-// not a board uses it: the SDK's lin simulator (lin-camera.ts, frames from resources), the Node host
+// not a board uses it: the SDK's lin simulator (camera.ts here, frames from resources), the Node host
 // and the XS engine on the host (hosttest/host/camera.ts, frames from the simulated board's sensor).
 // - JPEG only (the simulated sensors make JPEGs); the size snaps to the driver's table, so it can
 //   differ from the request; the constructor captures a first frame before it returns;
