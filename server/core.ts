@@ -9,6 +9,7 @@ import type { FrameBus } from "./cameras/frame-bus";
 import type { CameraRegistry } from "./cameras/registry";
 import type { Clock } from "./clock";
 import type { ResolvedOptions } from "./options";
+import type { TlsFiles } from "./tls-files";
 
 export interface Core {
 	readonly options: ResolvedOptions;
@@ -19,6 +20,8 @@ export interface Core {
 	readonly cameraKeys: KeyLookup;
 	/** Every frame ingest takes, to the viewers and the recorder. */
 	readonly frames: FrameBus;
+	/** The certificate and key both ports serve TLS with; undefined: clear text. */
+	readonly tls: TlsFiles | undefined;
 	/** This receiver's metrics; never prom-client's global registry, so two receivers in one process stay apart. */
 	readonly registry: Registry;
 }

@@ -22,6 +22,7 @@ const CATALOG = {
 	XSCAM_ERR_LISTEN: entry("cannot listen on %s port %s on %s: %s"),
 	XSCAM_ERR_ALREADY_STARTED: entry("the receiver was already started; create a new one"),
 	XSCAM_ERR_SECRET_FILE: entry("cannot use %s: %s"),
+	XSCAM_ERR_TLS: entry("cannot use the TLS certificate and key: %s"),
 	// ingest (ingest/camera-session.ts): why a camera connection was closed
 	XSCAM_ERR_NO_HELLO: entry("%s before the hello"),
 	XSCAM_ERR_SECOND_HELLO: entry("a second hello on one connection"),

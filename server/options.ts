@@ -109,7 +109,7 @@ const path: Kind<string> = {
 		if (typeof value !== "string" || value.trim() === "") reject("a path, got " + JSON.stringify(value));
 		return value;
 	},
-	show: String,
+	show: (value) => value || "none",
 };
 
 const cameraIds: Kind<string[]> = {
@@ -182,6 +182,8 @@ export const OPTION_SPECS = {
 	usersFile: spec("--users-file <path>", "XSCAM_USERS_FILE", path, "xscam-users.json", "the viewers who may log in, and the clients' tokens (xscam-server users add, tokens add)"),
 	insecureViewers: spec("--insecure-viewers", "XSCAM_INSECURE_VIEWERS", flag, false, "let anyone who reaches the HTTP port watch and change settings, without logging in"),
 	publicUrls: spec("--public-url <urls>", "XSCAM_PUBLIC_URL", urls, [] as string[], "the URLs people reach this receiver by, comma-separated (its Host names, and the origin its page is served from)"),
+	tlsCert: spec("--tls-cert <path>", "XSCAM_TLS_CERT", path, "", "the receiver's certificate chain (PEM): HTTPS for viewers, TLS on the camera port"),
+	tlsKey: spec("--tls-key <path>", "XSCAM_TLS_KEY", path, "", "the private key of --tls-cert (PEM)"),
 	maxPendingConnections: spec("--max-pending <count>", "XSCAM_MAX_PENDING", integer(1, 100_000), 256, "camera connections that may wait to say hello and authenticate at once"),
 	record: spec("--record", "XSCAM_RECORD", flag, false, "record every camera"),
 	recordCameras: spec("--record-cameras <ids>", "XSCAM_RECORD_CAMERAS", cameraIds, [] as string[], "record these cameras, comma-separated (with or without --record)"),

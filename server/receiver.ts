@@ -5,6 +5,7 @@
 
 import pino from "pino";
 import { CameraKeys } from "./auth/camera-keys";
+import { isLoopback, readTlsFiles } from "./tls-files";
 import { Sessions } from "./auth/sessions";
 import { ViewerAccess, type Right } from "./auth/viewer-access";
 import type { Logger } from "pino";
@@ -50,7 +51,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const cameras = new CameraRegistry(resolved.maxCameras, clock);
 	const registry = createRegistry(resolved.processMetrics ?? false);
 	const cameraKeys = resolved.cameraKeys ?? new CameraKeys(resolved.keysFile, (line) => log.warn(line));
-	const core: Core = { options: resolved, log, clock, cameras, cameraKeys, frames: new FrameBus(), registry };
+	const core: Core = { options: resolved, log, clock, cameras, cameraKeys, frames: new FrameBus(), registry, tls: readTlsFiles(resolved) };
 	registerCameraMetrics(core);
 
 	const access = resolved.viewerAccess ?? new ViewerAccess(resolved.usersFile, (line) => log.warn(line));
@@ -76,8 +77,11 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 			}
 			warnAboutCameras(core);
 			warnAboutViewers(core, access);
+			if (!core.tls && !isLoopback(resolved.host))
+				log.warn("no --tls-cert: cameras and viewers on " + resolved.host + " are served in clear text; anyone on the way can read the frames (docs/security.md)");
 			const ports = { ingestPort: ingest.port, httpPort: http.port };
-			log.info({ ...ports, host: resolved.host }, "xscam receiver listening: cameras on port " + ports.ingestPort + ", viewers on http://" +
+			log.info({ ...ports, host: resolved.host, tls: core.tls !== undefined }, "xscam receiver listening: cameras on port " + ports.ingestPort +
+				(core.tls ? " (TLS)" : "") + ", viewers on " + (core.tls ? "https" : "http") + "://" +
 				(resolved.host === "0.0.0.0" || resolved.host === "::" ? "localhost" : resolved.host) + ":" + ports.httpPort + "/");
 			return ports;
 		},

@@ -47,6 +47,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 		logController: new LogController({ disableRequestLogging: true }), // the page polls status: a line per request is noise
 		bodyLimit: BODY_LIMIT_BYTES,
 		forceCloseConnections: true, // close() must not wait for keep-alive sockets
+		...(core.tls && { https: core.tls }),
 	});
 	const fanOut = new FanOut(core);
 	const status = (camera: Camera) => cameraStatus(camera, core.clock.now(), fanOut.count(camera.id));
@@ -64,7 +65,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 	app.register(fastifyRateLimit, { global: false }); // per route: logging in, and control requests
 	app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) =>
 		done(null, Object.fromEntries(new URLSearchParams(body as string)))); // the login form
-	app.register(accessControl(core, access, sessions, false));
+	app.register(accessControl(core, access, sessions, core.tls !== undefined));
 	app.register(pageRoutes);
 	app.register(apiRoutes(core, status));
 	app.register(mediaRoutes(core, fanOut));

@@ -4,7 +4,9 @@
 // the receiver's sockets.
 
 import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
+import type { SecureContext } from "node:tls";
+import { createSecureContext, TLSSocket } from "node:tls";
 import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
@@ -32,23 +34,46 @@ export function registerIngest(core: Core): IngestPart {
 		},
 	};
 
-	const server = createServer((socket) => {
-		if (waiting.size >= options.maxPendingConnections) {
-			refused++;
-			socket.destroy(); // nothing read, nothing logged: a flood must not fill the log either
-			return;
-		}
+	const handshakes = new Set<Socket>(); // TLS connections not through their handshake: unadmitted too
+	const secureContext = core.tls && createSecureContext(core.tls);
+	const startSession = (socket: Socket) => {
 		accepted++;
 		const session = serveSocket(socket, core, hooks);
 		sessions.add(session);
 		waiting.add(session);
+	};
+	// With a certificate, a connection becomes a session once its TLS handshake is done, which must be
+	// within the hello timeout too; a failed handshake closes the connection, logging nothing.
+	const startHandshake = (raw: Socket, context: SecureContext) => {
+		const cancelTimeout = core.clock.after(options.helloTimeoutMs, () => raw.destroy());
+		const done = () => {
+			handshakes.delete(raw);
+			cancelTimeout();
+		};
+		handshakes.add(raw);
+		raw.once("close", done);
+		const socket = new TLSSocket(raw, { isServer: true, secureContext: context });
+		socket.on("error", () => raw.destroy());
+		socket.once("secure", () => {
+			done();
+			startSession(socket);
+		});
+	};
+	const server = createServer((raw) => {
+		if (waiting.size + handshakes.size >= options.maxPendingConnections) {
+			refused++;
+			raw.destroy(); // nothing read, nothing logged: a flood must not fill the log either
+			return;
+		}
+		if (secureContext) startHandshake(raw, secureContext);
+		else startSession(raw);
 	});
 
 	gauge(registry, "xscam_ingest_connections", "Open camera connections, including those that have not said hello", [],
 		(report) => report({}, sessions.size));
 	counter(registry, "xscam_ingest_connections_total", "Camera connections accepted", [], (report) => report({}, accepted));
 	counter(registry, "xscam_ingest_refused_total", "Camera connections refused at once: too many were waiting to authenticate", [], (report) => report({}, refused));
-	gauge(registry, "xscam_ingest_unadmitted", "Camera connections that have not said hello or authenticated yet", [], (report) => report({}, waiting.size));
+	gauge(registry, "xscam_ingest_unadmitted", "Camera connections that have not said hello or authenticated yet (or finished their TLS handshake)", [], (report) => report({}, waiting.size + handshakes.size));
 	counter(registry, "xscam_ingest_disconnects_total",
 		"Camera connections closed, by reason: an XSCAM_ERR_* code (protocol errors, timeouts, takeover), a socket error, or closed",
 		["reason"], (report) => disconnects.forEach((count, reason) => report({ reason }, count)));
@@ -67,6 +92,7 @@ export function registerIngest(core: Core): IngestPart {
 			// The server's callback comes once it stops listening and its last socket is destroyed, which
 			// is before that socket's 'close' event: the sessions' own promises say when they are done.
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			for (const raw of handshakes) raw.destroy();
 			const shutdown = xscamError("XSCAM_ERR_SHUTDOWN");
 			const closing = [...sessions].map((session) => {
 				session.close(shutdown);

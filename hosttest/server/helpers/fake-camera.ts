@@ -3,6 +3,7 @@
 
 import { connect } from "node:net";
 import type { Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { describeControls } from "../../../src/app/control";
 import { OV2640 } from "../../../src/camera/sensors/ov2640";
 import { randomBytes } from "node:crypto";
@@ -46,9 +47,12 @@ export class FakeCamera {
 		this.closed.then(() => { for (const wake of this.#waiters) wake(); });
 	}
 
-	static connect(port: number): Promise<FakeCamera> {
+	/** Connects in clear text, or over TLS trusting only `tls.ca` (certificates for 127.0.0.1). */
+	static connect(port: number, tls?: { ca: string }): Promise<FakeCamera> {
 		return new Promise((resolve, reject) => {
-			const socket = connect(port, "127.0.0.1", () => resolve(new FakeCamera(socket)));
+			const socket: Socket = tls
+				? connectTls({ port, host: "127.0.0.1", ca: tls.ca }, () => resolve(new FakeCamera(socket)))
+				: connect(port, "127.0.0.1", () => resolve(new FakeCamera(socket)));
 			socket.once("error", reject);
 		});
 	}
@@ -62,13 +66,19 @@ export class FakeCamera {
 	static async online(port: number, id: string, hello: Partial<Hello> = {}, controls: ControlDescription[] | "none" = OV2640_CONTROLS,
 		key: Uint8Array | "none" = testKey(id)): Promise<{ camera: FakeCamera; welcome: Welcome }> {
 		const camera = await FakeCamera.connect(port);
+		return { camera, welcome: await camera.greet(id, hello, controls, key) };
+	}
+
+	/** What online() does once connected: hello, authentication, capabilities; resolves with the welcome. */
+	async greet(id: string, hello: Partial<Hello> = {}, controls: ControlDescription[] | "none" = OV2640_CONTROLS,
+		key: Uint8Array | "none" = testKey(id)): Promise<Welcome> {
 		const flags = (controls === "none" ? 0 : HELLO_FLAG_CAPABILITIES) | (key === "none" ? 0 : HELLO_FLAG_AUTH);
-		camera.send({ type: "hello", flags, id, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 320, height: 240, ...hello });
-		if (key !== "none") await camera.authenticate(key, hello.id ?? id);
-		if (controls !== "none") camera.send({ type: "capabilities", controls });
-		const welcome = await camera.take("welcome");
-		camera.clockOffset = welcome.serverTime - Date.now();
-		return { camera, welcome };
+		this.send({ type: "hello", flags, id, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 320, height: 240, ...hello });
+		if (key !== "none") await this.authenticate(key, hello.id ?? id);
+		if (controls !== "none") this.send({ type: "capabilities", controls });
+		const welcome = await this.take("welcome");
+		this.clockOffset = welcome.serverTime - Date.now();
+		return welcome;
 	}
 
 	/** Answers the receiver's challenge with a proof under `key`, and checks the receiver's. */
