@@ -44,6 +44,8 @@ const CATALOG = {
 	XSCAM_ERR_CROSS_SITE: entry("a request from %s, another site, may not change anything here", 403),
 	XSCAM_ERR_CONTROL_RATE: entry("%s may send at most %s %s a second", 429, RangeError),
 	// HTTP API (http/)
+	XSCAM_ERR_BAD_HTTP: entry("not an HTTP request this receiver can read: %s", 400),
+	XSCAM_ERR_NO_ROUTE: entry("nothing here answers %s %s", 404),
 	XSCAM_ERR_CAMERA_NOT_FOUND: entry("no camera %s", 404),
 	XSCAM_ERR_NO_FRAME: entry("camera %s has sent no frame yet", 404),
 	XSCAM_ERR_CAMERA_OFFLINE: entry("camera %s is offline", 503),

@@ -251,6 +251,14 @@ export const ERROR_VECTORS: ErrorVector[] = [
 	{ name: "server type from a device", from: "device", code: "XSCAM_ERR_WRONG_DIRECTION", bytes: hex("58 43 01 81 00 00 00 10") },
 	{ name: "device type from the server", from: "server", code: "XSCAM_ERR_WRONG_DIRECTION", bytes: hex("58 43 01 02 00 00 00 20") },
 	{ name: "frame over the limit", from: "device", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 02 ff ff ff ff") },
+	{
+		name: "frame with a capture time past 2^53 - 1", from: "device", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 02 00 00 00 11  00 00 00 07  00 20 00 00 00 00 00 00  00 10 00 10  ff"), // high word 0x200000
+	},
+	{
+		name: "welcome with a server time past 2^53 - 1", from: "server", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 81 00 00 00 10  ff ff ff ff 00 00 00 00  00 00 27 10  00 10 00 00"),
+	},
 	{ name: "frame without JPEG bytes", from: "device", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 02 00 00 00 10") },
 	{ name: "stats of the wrong size", from: "device", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 03 00 00 00 1c") },
 	{ name: "ping of the wrong size", from: "server", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 82 00 00 00 03 00 00 00") },

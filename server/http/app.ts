@@ -3,13 +3,14 @@
 
 import { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, { LogController } from "fastify";
 import type { FastifyError } from "fastify";
 import type { Camera } from "../cameras/camera";
 import type { Core, Part } from "../core";
-import { isXscamError, listenError } from "../errors";
+import { isXscamError, listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
 import type { Sessions } from "../auth/sessions";
 import type { ViewerAccess } from "../auth/viewer-access";
@@ -39,6 +40,16 @@ export interface HttpAccess {
 	sessions: Sessions;
 }
 
+/** Bytes Node's parser cannot read as HTTP: answered like every other error, with a code, then closed. */
+function answerBadHttp(error: NodeJS.ErrnoException, socket: Duplex): void {
+	if (error.code === "ECONNRESET" || socket.destroyed) return;
+	const statusCode = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+	const { code, message } = xscamError("XSCAM_ERR_BAD_HTTP", error.code ?? error.message);
+	const body = JSON.stringify({ statusCode, code, error: STATUS_CODES[statusCode], message });
+	socket.end("HTTP/1.1 " + statusCode + " " + STATUS_CODES[statusCode] + "\r\nContent-Type: application/json\r\nContent-Length: " +
+		Buffer.byteLength(body) + "\r\nConnection: close\r\n\r\n" + body);
+}
+
 export function registerHttp(core: Core, { access, sessions }: HttpAccess): HttpPart {
 	const { options, registry, cameras } = core;
 	const app = Fastify({
@@ -47,6 +58,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 		logController: new LogController({ disableRequestLogging: true }), // the page polls status: a line per request is noise
 		bodyLimit: BODY_LIMIT_BYTES,
 		forceCloseConnections: true, // close() must not wait for keep-alive sockets
+		clientErrorHandler: answerBadHttp,
 		...(core.tls && { https: core.tls }),
 	});
 	const fanOut = new FanOut(core);
@@ -59,6 +71,10 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 		const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
 		if (statusCode >= 500 && !isXscamError(error)) request.log.error({ err: error }, "request failed: " + error.message);
 		reply.code(statusCode).send({ statusCode, code: error.code, error: STATUS_CODES[statusCode], message: error.message });
+	});
+
+	app.setNotFoundHandler((request) => {
+		throw xscamError("XSCAM_ERR_NO_ROUTE", request.method, request.url.split("?")[0]);
 	});
 
 	app.register(fastifyCookie);

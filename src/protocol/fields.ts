@@ -8,6 +8,7 @@ import { protocolError, type ProtocolError } from "./errors";
 import { readUtf8, utf8Length, writeUtf8 } from "./utf8";
 
 const TWO_32 = 4294967296;
+const MAX_TIME_HIGH = Math.floor(Number.MAX_SAFE_INTEGER / TWO_32); // 0x1fffff
 
 export function bad(name: string, detail: string): ProtocolError {
 	return protocolError("XSCAM_ERR_BAD_BODY", name + ": " + detail);
@@ -25,8 +26,11 @@ export function writeTime(view: DataView, offset: number, time: number): void {
 	view.setUint32(offset + 4, time % TWO_32);
 }
 
-export function readTime(view: DataView, offset: number): number {
-	return view.getUint32(offset) * TWO_32 + view.getUint32(offset + 4);
+/** Past 2^53 a number would round: such a time is refused, not read wrong. */
+export function readTime(name: string, view: DataView, offset: number): number {
+	const high = view.getUint32(offset);
+	if (high > MAX_TIME_HIGH) throw bad(name, "time past 2^53 - 1");
+	return high * TWO_32 + view.getUint32(offset + 4);
 }
 
 /** The bytes a string field takes, its length byte included; RangeError past MAX_STRING_BYTES. */

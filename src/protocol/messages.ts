@@ -241,7 +241,7 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 	frame: {
 		code: 0x02, body: [FRAME_FIELDS_BYTES + 1, Infinity],
 		read: (body, view) => ({
-			type: "frame", seq: view.getUint32(0), captureTime: readTime(view, 4),
+			type: "frame", seq: view.getUint32(0), captureTime: readTime("frame capture time", view, 4),
 			width: view.getUint16(12), height: view.getUint16(14), jpeg: body.subarray(FRAME_FIELDS_BYTES),
 		}),
 		prepare(message) {
@@ -313,7 +313,7 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 	},
 	welcome: {
 		code: 0x81, body: [16, 16],
-		read: (_body, view) => ({ type: "welcome", serverTime: readTime(view, 0), pingInterval: view.getUint32(8), maxBodyBytes: view.getUint32(12) }),
+		read: (_body, view) => ({ type: "welcome", serverTime: readTime("welcome server time", view, 0), pingInterval: view.getUint32(8), maxBodyBytes: view.getUint32(12) }),
 		prepare(message) {
 			checkUint("pingInterval", message.pingInterval, 0xffffffff);
 			checkUint("maxBodyBytes", message.maxBodyBytes, 0xffffffff);
