@@ -31,6 +31,15 @@ try {
 catch (error) {
 	fail("xscam.local.json is not valid JSON: " + (error as Error).message);
 }
+// tlsCa may name the receiver's CA file (PEM): the firmware takes its base64 DER, which is the PEM's body.
+if (typeof local.tlsCa === "string" && local.tlsCa !== "" && existsSync(join(root, local.tlsCa))) {
+	const pem = readFileSync(join(root, local.tlsCa), "utf8");
+	const body = /-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/.exec(pem);
+	if (!body) fail("xscam.local.json: tlsCa names " + local.tlsCa + ", which holds no PEM certificate");
+	local.tlsCa = body[1].replace(/\s+/g, "");
+}
+// The date the device may believe at its first start: TLS refuses certificates it thinks are not yet valid (src/app/clock.ts).
+local.builtAt ??= Math.floor(Date.now() / 1000);
 // mcconfig hands every key=value to the firmware as a string; check them as the firmware will.
 const args = Object.entries(local).map(([key, value]) => key + "=" + String(value));
 const asStrings = Object.fromEntries(Object.entries(local).map(([key, value]) => [key, String(value)]));
@@ -47,7 +56,9 @@ const env = { ...process.env, PATH: join(root, "node_modules", ".bin") + delimit
 const extra = process.argv.slice(2);
 const kind = extra.includes("-i") || extra.includes("--release") ? [] : ["-d"];
 const mcconfig = [...kind, "-m", "-p", "esp32", ...args, ...extra.filter((arg) => arg !== "--release")];
-process.stdout.write("flash: mcconfig " + mcconfig.map((arg) => arg.startsWith("password=") ? "password=…" : arg).join(" ") + "\n");
+const SECRET = /^(password|key)=/;
+const LONG = /^(tlsCa)=/; // not secret, but a kilobyte of base64
+process.stdout.write("flash: mcconfig " + mcconfig.map((arg) => SECRET.test(arg) ? arg.split("=")[0] + "=…" : LONG.test(arg) ? "tlsCa=(" + (arg.length - 6) + " characters)" : arg).join(" ") + "\n");
 const result = spawnSync("mcconfig", mcconfig, { cwd: root, env, stdio: "inherit" });
 if (result.error) fail("cannot run mcconfig (" + result.error.message + "): is $MODDABLE/build/bin/<platform>/release on PATH?");
 process.exit(result.status ?? 1);

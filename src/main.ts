@@ -8,12 +8,14 @@
 import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
 import TCP from "embedded:io/socket/tcp";
+import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
 import HMAC from "hmac";
 import Instrumentation from "instrumentation";
 import config from "mc/config";
 import Net from "net";
 import Preference from "preference";
+import Time from "time";
 import Timer from "timer";
 import { Device } from "./app/device";
 import { readSettings } from "./app/settings";
@@ -24,7 +26,7 @@ function log(line: string): void {
 
 export default function main(): Device | undefined {
 	try {
-		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, WiFi, Timer, Net, Preference, Instrumentation }, log);
+		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation }, log);
 		device.start();
 		return device;
 	}

@@ -16,6 +16,7 @@ export interface DeviceBoardOptions {
 	manifest?: { [key: string]: unknown };
 	radio?: NodeBoardOptions["radio"];
 	trace?: (text: string) => void;
+	onSetDate?: NodeBoardOptions["onSetDate"];
 }
 
 export interface DeviceBoard extends Board {
@@ -47,6 +48,7 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 		},
 		freeMemory: 180_000,
 		trace: options.trace ?? (() => {}),
+		onSetDate: options.onSetDate,
 	});
 	return Object.assign(board, { captured });
 }

@@ -11,7 +11,19 @@ const GOOD = {
 
 describe("readSettings", () => {
 	it("accepts a good manifest config", () => {
-		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined }); // "": no key, the camera does not authenticate
+		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined, tls: undefined, builtAt: 0 }); // "": no key, the camera does not authenticate
+	});
+
+	it("takes tlsCa, the receiver's CA as base64 DER, as its bytes and the server's name to verify", () => {
+		const der = Uint8Array.from([0x30, 0x82, 0x01, 0x0a, ...Array.from({ length: 61 }, (_, i) => i * 7)]);
+		const { tls } = readSettings({ ...GOOD, tlsCa: Buffer.from(der).toString("base64") });
+		expect(new Uint8Array(tls!.ca)).toEqual(der);
+		expect(tls!.host).toBe("receiver.local");
+		expect(readSettings({ ...GOOD, tlsCa: "" }).tls).toBeUndefined();
+	});
+
+	it("takes builtAt in seconds, as the flash script passes it", () => {
+		expect(readSettings({ ...GOOD, builtAt: "1796083200" }).builtAt).toBe(1796083200);
 	});
 
 	it("takes a key of 64 hex digits as its 32 bytes", () => {
@@ -58,6 +70,9 @@ describe("readSettings", () => {
 		["frameRate", 61, "config: frameRate must be a number of frames per second, 0.1 to 60"],
 		["frameRate", "fast", "config: frameRate must be"],
 		["board", "", "config: board must be a board name"],
+		["tlsCa", "-----BEGIN CERTIFICATE-----", "config: tlsCa must be \"\" for TCP in clear text, or the receiver's CA certificate as base64 DER (docs/security.md)"],
+		["tlsCa", "QUJD", "config: tlsCa must be \"\" for TCP in clear text, or the receiver's CA certificate as base64 DER (docs/security.md); this is not DER"],
+		["builtAt", "yesterday", "config: builtAt must be seconds since the epoch, or 0"],
 	])("refuses %s = %j with one line naming the key", (key, value, message) => {
 		const error = (() => {
 			try {

@@ -11,7 +11,8 @@ import { FRAME_HEADER_BYTES } from "../../src/protocol/constants";
 import type { DeviceMessage } from "../../src/protocol/types";
 import { FrameSchedule } from "../../src/session/frame-schedule";
 import { Writer } from "../../src/session/writer";
-import { StreamPipe, type StreamCallbacks } from "../../src/transport/pipe";
+import { NO_RECORDS, StreamPipe, type Records, type StreamCallbacks } from "../../src/transport/pipe";
+import { TLS_RECORDS } from "../../src/transport/tls-pipe";
 
 function frame(fill: number, length = 1000): DisposableFrame & { close: ReturnType<typeof vi.fn> } {
 	const buffer = new Uint8Array(length).fill(fill).buffer;
@@ -21,17 +22,19 @@ function frame(fill: number, length = 1000): DisposableFrame & { close: ReturnTy
 /**
  * A stream socket that records writes and enforces "would block" as the SDK's does, under the real pipe
  * (transport/pipe.ts). The test gives it room: `claimed` is what its onWritable reports, `free` what it
- * really takes, which may be less.
+ * really takes, which may be less. With `records` (TLS's), each write is one record: at most
+ * `records.size` bytes ("too large" past it), costing `records.overhead` bytes more of the room.
  */
-function pipe() {
+function pipe(records: Records = NO_RECORDS) {
 	const writes: (ArrayBuffer | Uint8Array)[] = []; // copies: the header buffer is reused
 	const originals: (ArrayBuffer | Uint8Array)[] = []; // what write() was given
 	let free = 0;
 	let callbacks: StreamCallbacks | undefined;
 	const socket = {
 		write(data: ArrayBuffer | Uint8Array) {
-			if (data.byteLength > free) throw new Error("would block");
-			free -= data.byteLength;
+			if (data.byteLength > records.size) throw new Error("too large");
+			if (data.byteLength + records.overhead > free) throw new Error("would block");
+			free -= data.byteLength + records.overhead;
 			writes.push(data instanceof Uint8Array ? data.slice() : data);
 			originals.push(data);
 			return free;
@@ -42,7 +45,7 @@ function pipe() {
 	const real = new StreamPipe((given) => {
 		callbacks = given;
 		return socket;
-	}, { address: "10.0.0.1", port: 1, onWritable() {}, onReadable() {}, onError() {} });
+	}, { address: "10.0.0.1", port: 1, onWritable() {}, onReadable() {}, onError() {} }, records);
 	return Object.assign(real, {
 		writes,
 		originals,
@@ -62,11 +65,11 @@ function pipe() {
 const HELLO = encode({ type: "hello", flags: 0, id: "cam", firmware: "t", board: "b", sensor: "s", width: 320, height: 240 });
 
 /** A writer attached to a fake pipe, its hello posted, welcomed with frames allowed up to `maxBodyBytes`. */
-function streaming(maxBodyBytes = 1 << 20) {
+function streaming(maxBodyBytes = 1 << 20, records?: Records) {
 	const failures = vi.fn();
 	const frames = new FrameSchedule(320, 240);
 	const writer = new Writer(frames, failures);
-	const fake = pipe();
+	const fake = pipe(records);
 	writer.attach(fake);
 	writer.post("hello", HELLO);
 	frames.open(0, maxBodyBytes);
@@ -82,6 +85,23 @@ function streaming(maxBodyBytes = 1 << 20) {
 	};
 	return { writer, frames, fake, failures, writable, offer };
 }
+
+describe("the session's writer over TLS records", () => {
+	it("never gives the TLS socket more than a record, nor more than its room with every record's overhead", () => {
+		const { offer, fake, writable, failures, writer, frames } = streaming(1 << 20, TLS_RECORDS);
+		const rooms = [TLS_RECORDS.overhead + 31, 1_000, 8_192, 40_000]; // the first: 31 bytes a turn
+		for (const [index, room] of rooms.entries()) {
+			offer(frame(index + 1, 40_000), 0); // more than two records
+			writer.post("pong", encode({ type: "pong", token: room }));
+			for (let turn = 0; turn < 10_000 && frames.sent === index; turn++) writable(room); // the fake throws at the first overrun
+		}
+		expect(failures).not.toHaveBeenCalled();
+		expect(Math.max(...fake.writes.map((data) => data.byteLength))).toBe(TLS_RECORDS.size);
+		const sent = fake.decoded();
+		expect(sent.filter((message) => message.type === "frame").map((message) => message.type === "frame" && message.jpeg[0])).toEqual([1, 2, 3, 4]);
+		expect(sent.filter((message) => message.type === "pong")).toHaveLength(4);
+	});
+});
 
 describe("the session's writer", () => {
 	it("keeps the newest frame while one is in flight, and closes the one it replaces", () => {

@@ -35,6 +35,31 @@ export interface Network {
 	resolve(host: string, callback: (address: string | undefined) => void): void;
 }
 
+/** What a TLS client must trust: the one CA (DER) and the name the server's certificate must give. */
+export interface TlsTrust {
+	ca: Uint8Array;
+	host: string;
+}
+
+/** A TLS client's engine (the board's: natively, as the SDK's TLS does its cryptography natively). */
+export interface TlsEngine {
+	/** Bytes that came from the server. */
+	receive(ciphertext: Uint8Array): void;
+	/** Application bytes to protect and send; they come back through onCiphertext. */
+	send(plaintext: Uint8Array): void;
+	close(): void;
+}
+
+export interface TlsEngineEvents {
+	/** Bytes for the server (the handshake's, then records). */
+	onCiphertext(bytes: Uint8Array): void;
+	/** The handshake is done and the server's certificate verified. */
+	onSecure(): void;
+	onPlaintext(bytes: Uint8Array): void;
+	/** The handshake or the session failed, and why (an unknown CA, a name that does not match, …). */
+	onFailed(reason: string): void;
+}
+
 export interface ConfigSource {
 	/** The manifest's `config`. */
 	manifest: { [key: string]: unknown };
@@ -69,6 +94,10 @@ export interface Board {
 	digest(name: DigestName, bytes: Uint8Array): Uint8Array;
 	/** A file built into the app (the Resource module), or undefined; boards without files omit it. */
 	resource?(path: string): Uint8Array | undefined;
+	/** Starts a TLS 1.2 client as the SDK's offers it (its suites, curve and signatures); boards without TLS omit it. */
+	tlsClient?(trust: TlsTrust, events: TlsEngineEvents): TlsEngine;
+	/** Sets the real-time clock (the SDK's Time.set), ms since the epoch; boards without one omit it. */
+	setDate?(ms: number): void;
 }
 
 let current: Board | undefined;

@@ -6,6 +6,7 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"crypt": "crypt.ts",
 	"embedded:io/image/in/camera": "camera.ts",
 	"embedded:io/socket/tcp": "tcp.ts",
+	"embedded:io/socket/tcp/tls": "tls.ts",
 	"embedded:network/interface/wifi": "wifi.ts",
 	"hmac": "hmac.ts",
 	"instrumentation": "instrumentation.ts",
@@ -13,5 +14,6 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"net": "net.ts",
 	"preference": "preference.ts",
 	"Resource": "resource.ts",
+	"time": "time.ts",
 	"timer": "timer.ts",
 };

@@ -4,9 +4,14 @@
 import { createHash } from "node:crypto";
 import { lookup } from "node:dns";
 import { existsSync, readFileSync } from "node:fs";
-import { Socket } from "node:net";
+import { isIPv4, Socket } from "node:net";
+import { Duplex } from "node:stream";
+import { checkServerIdentity, connect as connectTls } from "node:tls";
 import { sensorModel } from "../../modules/sim/camera/sensor-models";
-import { newCameraCounts, newSensorRegisters, type Board, type ConfigSource, type Network, type Sensor, type WireEvents } from "./board";
+import {
+	newCameraCounts, newSensorRegisters, type Board, type ConfigSource, type Network, type Sensor, type TlsEngine, type TlsEngineEvents,
+	type TlsTrust, type WireEvents,
+} from "./board";
 import { Radio, type AccessPointOptions, type RadioOptions } from "./radio";
 import { renderTestPattern } from "./test-pattern";
 
@@ -22,6 +27,8 @@ export interface NodeBoardOptions {
 	trace?: (text: string) => void;
 	/** Folders whose files are the app's resources; the lin simulator camera's frames by default. */
 	resourceFolders?: URL[];
+	/** Where the firmware's Time.set() goes (ms since the epoch): Node's clock cannot be set. */
+	onSetDate?: (ms: number) => void;
 }
 
 const SIM_FRAMES = new URL("../../modules/sim/camera/frames/", import.meta.url);
@@ -64,6 +71,47 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 			const file = (options.resourceFolders ?? [SIM_FRAMES]).map((folder) => new URL(path, folder)).find((url) => existsSync(url));
 			return file && new Uint8Array(readFileSync(file));
 		},
+		tlsClient: nodeTlsClient,
+		setDate: (ms) => options.onSetDate?.(ms),
+	};
+}
+
+/**
+ * What the SDK's TLS client offers (modules/crypt/ssl/ssl_ciphersuites.js and ssl_handshake.js): TLS
+ * 1.2, these suites, the P-256 curve, SHA-256 signatures. A receiver that would not agree with the
+ * device fails here as it would there.
+ */
+const SDK_OFFER = {
+	minVersion: "TLSv1.2", maxVersion: "TLSv1.2", ecdhCurve: "P-256", sigalgs: "ecdsa_secp256r1_sha256:rsa_pkcs1_sha256",
+	ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256:" +
+		"DHE-RSA-AES128-SHA256:DHE-RSA-AES256-SHA256:AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA",
+} as const;
+
+/** Node's TLS over a stream whose other end is the firmware's TCP socket (host tls.ts pumps it). */
+function nodeTlsClient(trust: TlsTrust, events: TlsEngineEvents): TlsEngine {
+	const wire = new Duplex({
+		read() {},
+		write(chunk: Buffer, _encoding, done) {
+			events.onCiphertext(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+			done();
+		},
+	});
+	const pem = "-----BEGIN CERTIFICATE-----\n" + Buffer.from(trust.ca).toString("base64").replace(/.{64}/g, "$&\n") + "\n-----END CERTIFICATE-----\n";
+	const socket = connectTls({
+		socket: wire, ca: pem, ...SDK_OFFER,
+		servername: isIPv4(trust.host) ? undefined : trust.host, // SNI takes names only
+		checkServerIdentity: (_name, certificate) => checkServerIdentity(trust.host, certificate),
+	});
+	socket.on("secureConnect", () => events.onSecure());
+	socket.on("data", (data: Buffer) => events.onPlaintext(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+	socket.on("error", (error) => events.onFailed(error.message)); // once; a failed handshake reported it already
+	return {
+		receive(bytes) {
+			wire.push(Buffer.from(bytes)); // Node's TLS reads it now, inside this call, as the SDK's does inside onReadable
+			if (socket.errored) events.onFailed(socket.errored.message); // and a handshake that failed has failed by now
+		},
+		send: (bytes) => void socket.write(bytes),
+		close: () => socket.destroy(),
 	};
 }
 

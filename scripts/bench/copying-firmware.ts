@@ -12,12 +12,14 @@ import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
 import type { DisposableFrame } from "embedded:io/image/in/camera";
 import TCP from "embedded:io/socket/tcp";
+import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
 import HMAC from "hmac";
 import Instrumentation from "instrumentation";
 import config from "mc/config";
 import Net from "net";
 import Preference from "preference";
+import Time from "time";
 import Timer from "timer";
 import { Device } from "../../src/app/device";
 import { readSettings } from "../../src/app/settings";
@@ -41,7 +43,7 @@ class CopyingCamera extends Camera {
 }
 
 export default function main(): Device {
-	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, WiFi, Timer, Net, Preference, Instrumentation },
+	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation },
 		(line) => trace("xscam: " + line + "\n"));
 	device.start();
 	return device;

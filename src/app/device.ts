@@ -7,11 +7,13 @@
 import type { Digest } from "crypt";
 import type Camera from "embedded:io/image/in/camera";
 import type TCP from "embedded:io/socket/tcp";
+import type TLS from "embedded:io/socket/tcp/tls";
 import type WiFi from "embedded:network/interface/wifi";
 import type Instrumentation from "instrumentation";
 import type HMAC from "hmac";
 import type Net from "net";
 import type Preference from "preference";
+import type Time from "time";
 import type Timer from "timer";
 import { Capture } from "../camera/capture";
 import { FRAME_SIZES } from "../camera/frame-sizes";
@@ -20,7 +22,10 @@ import { describeSensor } from "../camera/sensors/index";
 import { WifiLink } from "../link/wifi-link";
 import { Resolver } from "../network/resolver";
 import { Session } from "../session/session";
+import type { OpenPipe } from "../transport/pipe";
 import { openTcpPipe } from "../transport/tcp-pipe";
+import { openTlsPipe } from "../transport/tls-pipe";
+import { DeviceClock } from "./clock";
 import { DeviceControls } from "./control";
 import { configError, type Settings } from "./settings";
 import { FIRMWARE_VERSION } from "./version";
@@ -30,7 +35,9 @@ export interface DeviceIO {
 	Digest: typeof Digest;
 	HMAC: typeof HMAC;
 	TCP: typeof TCP;
+	TLS: typeof TLS;
 	WiFi: typeof WiFi;
+	Time: typeof Time;
 	Timer: typeof Timer;
 	Net: typeof Net;
 	Preference: typeof Preference;
@@ -59,9 +66,17 @@ export class Device {
 		log("camera " + capture.sensor + " " + frameSize + " " + capture.width + "x" + capture.height + " at most " + settings.frameRate + " fps");
 		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name));
 
-		const target = settings.server + ":" + settings.port;
+		const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
+		const { tls } = settings;
+		let openPipe: OpenPipe = (options) => openTcpPipe(io.TCP, options);
+		let clock: DeviceClock | undefined;
+		if (tls) {
+			openPipe = (options) => openTlsPipe(io.TLS, io.TCP, tls, options);
+			clock = new DeviceClock(io.Time, io.Preference);
+			clock.atLeast(settings.builtAt);
+		}
 		this.session = new Session({
-			openPipe: (options) => openTcpPipe(io.TCP, options), resolver: new Resolver(io.Net), Timer: io.Timer,
+			openPipe, resolver: new Resolver(io.Net), Timer: io.Timer, onWelcome: clock && ((serverTime) => clock.receiverSaid(serverTime)),
 			server: settings.server, port: settings.port,
 			identity: {
 				id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,

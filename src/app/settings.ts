@@ -8,6 +8,7 @@ import { FRAME_SIZES, frameSizeName } from "../camera/frame-sizes";
 import { isIPv4 } from "../network/address";
 import { ID_PATTERN, ID_RULE, KEY_BYTES, MAX_ID_BYTES } from "../protocol/constants";
 import { utf8Length } from "../protocol/utf8";
+import type { TlsTrust } from "../transport/tls-pipe";
 
 export interface Settings {
 	ssid: string;
@@ -25,6 +26,10 @@ export interface Settings {
 	frameRate: number;
 	/** Which board this build is for, as the receiver shows it. */
 	board: string;
+	/** TLS to the receiver: its CA certificate (DER, from `tlsCa`) and the name its certificate gives; undefined: TCP in clear text. */
+	tls: TlsTrust | undefined;
+	/** When the firmware was built (seconds since the epoch; 0: unknown): the earliest date the device may believe (app/clock.ts). */
+	builtAt: number;
 }
 
 type Config = { readonly [key: string]: unknown };
@@ -36,6 +41,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const HEX_64 = /^[0-9A-Fa-f]{64}$/; // 32 bytes, as a Wi-Fi PSK or a camera key
 const DIGITS = /^[0-9]+$/;
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+const BASE64 = /^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const DER_SEQUENCE = 0x30; // a certificate is an ASN.1 SEQUENCE
 
 /** The one line a bad value stops the firmware with: the key, what it allows, and what it got (unless secret). */
 export function configError(key: string, rule: string, value?: unknown): RangeError {
@@ -79,7 +86,36 @@ export function readSettings(config: Config): Settings {
 	const frameRate = number(config, "frameRate", "a number of frames per second, " + FRAME_RATE_MIN + " to " + FRAME_RATE_MAX, DECIMAL,
 		(value) => value >= FRAME_RATE_MIN && value <= FRAME_RATE_MAX);
 	const board = config.board === undefined ? "unknown" : text(config, "board", "a board name", (value) => value.length > 0);
-	return { ssid, password, server, port, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board };
+	// PEM's lines without the BEGIN and END lines, joined (npm run flash does it from a file).
+	const caRule = "\"\" for TCP in clear text, or the receiver's CA certificate as base64 DER (docs/security.md)";
+	const tlsCa = config.tlsCa === undefined ? "" : text(config, "tlsCa", caRule, (value) => value === "" || BASE64.test(value));
+	const ca = tlsCa === "" ? undefined : base64Bytes(tlsCa);
+	if (ca && ca[0] !== DER_SEQUENCE) fail("tlsCa", caRule + "; this is not DER");
+	const builtAt = config.builtAt === undefined ? 0 : number(config, "builtAt", "seconds since the epoch, or 0", DIGITS, (value) => value <= 0x7fffffff);
+	return {
+		ssid, password, server, port, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board,
+		tls: ca && { ca: ca.buffer, host: server }, builtAt,
+	};
+}
+
+const BASE64_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Base64 already checked by BASE64. */
+function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
+	const digits = text.replace(/=+$/, "");
+	const bytes = new Uint8Array((digits.length * 3) >> 2);
+	let bits = 0;
+	let held = 0;
+	let at = 0;
+	for (let i = 0; i < digits.length; i++) {
+		bits = ((bits << 6) | BASE64_DIGITS.indexOf(digits[i])) & 0xffff; // 16 bits hold what is not yet a byte
+		held += 6;
+		if (held >= 8) {
+			held -= 8;
+			bytes[at++] = (bits >> held) & 0xff;
+		}
+	}
+	return bytes;
 }
 
 function hexBytes(hex: string): Uint8Array {

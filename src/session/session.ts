@@ -56,6 +56,8 @@ export interface SessionOptions {
 	deviceStats: () => DeviceStats;
 	/** Every change of state; `reason` says why a connection ended, `retryIn` how long until the next try. */
 	onChanged: (state: SessionState, reason?: string, retryIn?: number) => void;
+	/** The receiver's clock (ms since the epoch) in each welcome: a device without one learns the date here. */
+	onWelcome?: (serverTime: number) => void;
 	now?: () => number;
 	backoff?: Backoff;
 	/** Limits for the phases before the welcome, ms. */
@@ -162,8 +164,8 @@ export class Session {
 				onReadable: () => {
 					if (pipe !== undefined && pipe === this.#pipe) this.#readable();
 				},
-				onError: () => {
-					if (pipe !== undefined && pipe === this.#pipe) this.#fail(this.#state === "connecting" ? "cannot connect" : "connection lost");
+				onError: (reason) => {
+					if (pipe !== undefined && pipe === this.#pipe) this.#fail(reason ?? (this.#state === "connecting" ? "cannot connect" : "connection lost"));
 				},
 			});
 		}
@@ -223,6 +225,7 @@ export class Session {
 			this.#statsAt = this.#now(); // the first stats of a connection count from its welcome
 			this.#sentAtStats = this.#frames.sent;
 			this.#enter("streaming");
+			this.#options.onWelcome?.(message.serverTime);
 			this.#writer.welcome();
 			return;
 		}

@@ -2,7 +2,7 @@
 // onWritable and onError; read, write, close), with the write budget kept here rather than by every
 // caller. The SDK's sockets take a write only within the space their last onWritable reported and
 // throw "would block" otherwise (reference/moddable-sdk.md §2.1), so a pipe counts that space down as
-// it writes. TCP is tcp-pipe.ts; a TLS pipe is a sibling file with this same shape.
+// it writes. TCP is tcp-pipe.ts, TLS tls-pipe.ts.
 
 export interface PipeOptions {
 	/** An IPv4 literal: the network layer (network/resolver.ts) resolved any name first. */
@@ -15,8 +15,11 @@ export interface PipeOptions {
 	onWritable(count: number): void;
 	/** `count` bytes can be read. */
 	onReadable(count: number): void;
-	/** The connection failed or the peer closed it; nothing more will come. The pipe is not closed for you. */
-	onError(): void;
+	/**
+	 * The connection failed or the peer closed it; nothing more will come. The pipe is not closed for
+	 * you. `reason` when the transport knows more than that (a TLS handshake that failed, and why).
+	 */
+	onError(reason?: string): void;
 }
 
 export interface Pipe {
@@ -53,22 +56,37 @@ export interface StreamCallbacks {
 }
 
 /**
+ * How a socket frames what it is given: each write becomes records of at most `size` bytes, each
+ * costing `overhead` bytes more of the space onWritable reported. TCP has none (NO_RECORDS).
+ */
+export interface Records {
+	readonly size: number;
+	readonly overhead: number;
+}
+
+export const NO_RECORDS: Records = { size: Infinity, overhead: 0 };
+
+/**
  * A pipe over a stream socket: the socket's onWritable reports its total free space and comes again
  * only after the peer ACKs (reference/moddable-sdk.md §2.1), so the pipe keeps that count and spends it
- * on each write. tcp-pipe.ts makes one over TCP; a TLS pipe makes one over the TLS socket.
+ * on each write, with what the socket's records add. tcp-pipe.ts makes one over TCP, tls-pipe.ts over TLS.
  */
 export class StreamPipe implements Pipe {
-	/** A field, not a getter: the frame path reads it before every write. */
+	/** A field, not a getter: the frame path reads it before every write. Net of one record's overhead. */
 	writable = 0;
 	readonly #socket: StreamSocket;
+	readonly #size: number;
+	readonly #overhead: number;
 
 	/** `open` makes the socket with these callbacks; whatever it throws (no route: "connect error"), this throws. */
-	constructor(open: (callbacks: StreamCallbacks) => StreamSocket, options: PipeOptions) {
+	constructor(open: (callbacks: StreamCallbacks) => StreamSocket, options: PipeOptions, records: Records = NO_RECORDS) {
 		const pipe = this;
 		const { onWritable } = options;
+		const overhead = this.#overhead = records.overhead;
+		this.#size = records.size;
 		this.#socket = open({
 			onWritable(count) {
-				pipe.writable = count;
+				pipe.writable = count > overhead ? count - overhead : 0;
 				onWritable(count);
 			},
 			onReadable: options.onReadable,
@@ -78,15 +96,21 @@ export class StreamPipe implements Pipe {
 
 	write(bytes: ArrayBuffer | Uint8Array): void {
 		this.#socket.write(bytes);
-		this.writable -= bytes.byteLength;
+		this.#spent(bytes.byteLength);
 	}
 
 	writeSome(bytes: ArrayBuffer | Uint8Array, offset: number): number {
-		const count = Math.min(this.writable, bytes.byteLength - offset);
+		const count = Math.min(this.writable, bytes.byteLength - offset, this.#size);
 		this.#socket.write(offset === 0 && count === bytes.byteLength ? bytes :
 			bytes instanceof Uint8Array ? bytes.subarray(offset, offset + count) : new Uint8Array(bytes, offset, count));
-		this.writable -= count;
+		this.#spent(count);
 		return count;
+	}
+
+	/** The next write's record costs its overhead too: what is left for its bytes. */
+	#spent(count: number): void {
+		const left = this.writable - count - this.#overhead;
+		this.writable = left > 0 ? left : 0;
 	}
 
 	read(): ArrayBuffer | undefined {

@@ -1,5 +1,5 @@
 // A certificate authority and a receiver certificate it signed, made fresh for a test (node-forge, so
-// no key ever sits in the repo): the leaf names 127.0.0.1 and localhost, and the chain file holds the
+// no key ever sits in the repo): the leaf names 127.0.0.1 and localhost (or the names given), and the chain file holds the
 // leaf then the CA, as a receiver serves it (an SDK TLS client wants the CA in the chain, docs/security.md).
 
 import forge from "node-forge";
@@ -12,6 +12,8 @@ export interface TestCertificates {
 	cert: string;
 	/** The leaf's private key, PEM. */
 	key: string;
+	/** The CA's key, PEM: for another leaf of the same CA (makeTestCertificates' `sameCa`). */
+	caKey: string;
 }
 
 function keyPair(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.rsa.PrivateKey; pem: string } {
@@ -31,21 +33,32 @@ function certificate(subject: string, publicKey: forge.pki.PublicKey, serial: st
 	return cert;
 }
 
-export function makeTestCertificates(): TestCertificates {
-	const caKeys = keyPair();
-	const ca = certificate("xscam test CA", caKeys.publicKey, "01", [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }]);
-	ca.setIssuer(ca.subject.attributes);
-	ca.sign(caKeys.privateKey, forge.md.sha256.create());
+/** A new CA and a leaf for `names`, or a new leaf of `sameCa`'s CA. */
+export function makeTestCertificates(names: string[] = ["127.0.0.1", "localhost"], sameCa?: TestCertificates): TestCertificates {
+	let ca: forge.pki.Certificate;
+	let caKeys: { privateKey: forge.pki.rsa.PrivateKey; pem: string };
+	if (sameCa) {
+		ca = forge.pki.certificateFromPem(sameCa.ca);
+		caKeys = { privateKey: forge.pki.privateKeyFromPem(sameCa.caKey), pem: sameCa.caKey };
+	}
+	else {
+		const made = keyPair();
+		caKeys = made;
+		ca = certificate("xscam test CA", made.publicKey, "01", [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }]);
+		ca.setIssuer(ca.subject.attributes);
+		ca.sign(made.privateKey, forge.md.sha256.create());
+	}
 
 	const leafKeys = keyPair();
-	const leaf = certificate("127.0.0.1", leafKeys.publicKey, "02", [
+	const altNames = names.map((name) => /^[0-9.]+$/.test(name) ? { type: 7, ip: name } : { type: 2, value: name });
+	const leaf = certificate(names[0], leafKeys.publicKey, sameCa ? "03" : "02", [
 		{ name: "basicConstraints", cA: false },
 		{ name: "extKeyUsage", serverAuth: true },
-		{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+		{ name: "subjectAltName", altNames },
 	]);
 	leaf.setIssuer(ca.subject.attributes);
 	leaf.sign(caKeys.privateKey, forge.md.sha256.create());
 
 	const caPem = forge.pki.certificateToPem(ca);
-	return { ca: caPem, cert: forge.pki.certificateToPem(leaf) + caPem, key: leafKeys.pem };
+	return { ca: caPem, cert: forge.pki.certificateToPem(leaf) + caPem, key: leafKeys.pem, caKey: caKeys.pem };
 }

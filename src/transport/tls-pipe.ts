@@ -1,0 +1,90 @@
+// The SDK's TLS socket (embedded:io/socket/tcp/tls: TLS 1.2 in JavaScript over its TCP socket) as a
+// pipe (pipe.ts), verifying the receiver's certificate against one CA built into the firmware.
+//
+// Two things of that socket shape this file (reference/moddable-sdk.md, "TLS"):
+// - A write becomes one record of at most 2^14 bytes ("too large" past it) that costs up to 69 bytes
+//   more on the TCP socket below (5 of header, 16 of CBC IV, 32 of SHA-256 MAC, 16 of padding, for the
+//   costliest suite it offers), and a record that does not fit there throws "would block". The pipe
+//   charges every write that much (Records).
+// - A handshake that fails (an unknown CA, a name that does not match, a certificate out of date)
+//   throws inside the TCP socket's callback, where nothing catches it: on a device that aborts the app
+//   and restarts the chip. So the TLS socket is given a TCP that runs its callbacks inside a try, and a
+//   failure ends the connection like any other, with its reason, and the session tries again later.
+
+import type TCP from "embedded:io/socket/tcp";
+import type TLSSocket from "embedded:io/socket/tcp/tls";
+import { StreamPipe, type PipeOptions, type Records, type StreamSocket } from "./pipe";
+
+export const TLS_RECORDS: Records = { size: 16384, overhead: 5 + 16 + 32 + 16 };
+
+export interface TlsTrust {
+	/** The CA certificate (DER) the receiver's certificate must chain to. */
+	ca: ArrayBuffer;
+	/** The receiver's name as its certificate must give it: a DNS name or an IPv4 literal. */
+	host: string;
+}
+
+type Callback = (count?: number) => void;
+
+/** Throws what the SDK throws when it cannot even try (no route: "connect error"). */
+export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: TlsTrust, options: PipeOptions): StreamPipe {
+	let failed = false;
+	const fail = (error: unknown) => {
+		if (failed) return;
+		failed = true;
+		options.onError("TLS: " + (error as Error).message);
+	};
+	const guard = (callback: Callback | undefined) => callback && ((count?: number) => {
+		if (failed) return;
+		try {
+			callback(count);
+		}
+		catch (error) {
+			fail(error);
+		}
+	});
+	// What the TLS socket makes its TCP with (options.TCP.io): the SDK's TCP, its callbacks guarded. The
+	// TLS socket keeps its own readable and writable counts on this object, as it does on the SDK's TCP.
+	class GuardedTCP {
+		readonly #tcp: TCP;
+		readable = 0;
+		writable = 0;
+
+		constructor(tcpOptions: ConstructorParameters<typeof TCP>[0]) {
+			this.#tcp = new Socket({
+				...tcpOptions,
+				onReadable: guard(tcpOptions.onReadable as Callback),
+				onWritable: guard(tcpOptions.onWritable as Callback),
+				onError: guard(tcpOptions.onError as Callback),
+			});
+		}
+
+		read(into?: number | ArrayBufferView) {
+			return this.#tcp.read(into as ArrayBufferView);
+		}
+
+		/** The space left (the SDK's typings say void; lwip/tcp.c returns it, and the TLS socket reads it). */
+		write(bytes: ArrayBufferLike | ArrayBufferView): unknown {
+			return this.#tcp.write(bytes);
+		}
+
+		close(): void {
+			this.#tcp.close();
+		}
+	}
+	return new StreamPipe((callbacks) => {
+		// Not a literal in the call: the SDK's typings of the TLS socket leave out its TCP option.
+		const tlsOptions = {
+			address: options.address, port: options.port, nodelay: true, host: trust.host,
+			TCP: { io: GuardedTCP }, secure: { certificate: trust.ca, verify: true },
+			...callbacks,
+			onError() {
+				if (failed) return; // the guard reported it already
+				failed = true;
+				callbacks.onError();
+			},
+		};
+		// The SDK's typings make read()'s count required; tlssocket.js reads all there is without one.
+		return new TLS(tlsOptions) as unknown as StreamSocket;
+	}, options, TLS_RECORDS);
+}
