@@ -92,7 +92,7 @@ export async function admin(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
 		.action((options: { usersFile: string }) => {
 			for (const token of new ViewerAccess(options.usersFile, say).list().tokens) say(token.label + "\t" + token.rights.join(",") + "\tadded " + token.added);
 		});
-	tokens.command("remove <label>").description("revoke a token at once (a running receiver: restart it)").option(...fileOption("usersFile", env))
+	tokens.command("remove <label>").description("revoke a token: a running receiver refuses it from the next request").option(...fileOption("usersFile", env))
 		.action((label: string, options: { usersFile: string }) => {
 			say(new ViewerAccess(options.usersFile, say).removeToken(label) ? "removed token " + label : "no token " + label);
 		});

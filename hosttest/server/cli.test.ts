@@ -3,7 +3,10 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+
+// Each test starts Node with tsx, which alone can take seconds on a loaded machine: the bound only turns a hang into a failure.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BIN = fileURLToPath(new URL("../../bin/xscam-server.js", import.meta.url));
 

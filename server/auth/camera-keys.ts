@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { ID_PATTERN, ID_RULE, KEY_BYTES, MAX_ID_BYTES } from "../../src/protocol/constants";
 import { xscamError } from "../errors";
 import { isObject } from "../../src/protocol/fields";
-import { readSecretFile, writeSecretFile } from "./secret-file";
+import { SecretFile } from "./secret-file";
 
 interface Entry {
 	key: string;
@@ -23,30 +23,20 @@ export interface KeyLookup {
 }
 
 export class CameraKeys implements KeyLookup {
-	readonly #entries = new Map<string, Entry>();
-	readonly #path: string | undefined;
+	readonly #file: SecretFile<Map<string, Entry>>;
 
-	/** The keys of `path` (none when it does not exist), or kept in memory only when `path` is undefined. */
+	/** The keys of `path` (none when it does not exist), followed while the receiver runs; in memory only when `path` is undefined. */
 	constructor(path: string | undefined, warn: (line: string) => void = () => {}) {
-		this.#path = path;
-		const file = path === undefined ? undefined : readSecretFile(path, warn);
-		if (file === undefined) return;
-		const cameras = isObject(file) ? file.cameras : undefined;
-		if (!isObject(cameras)) throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "no \"cameras\" object");
-		for (const [id, entry] of Object.entries(cameras)) {
-			if (!isObject(entry) || typeof entry.key !== "string" || !HEX_KEY.test(entry.key) || !validId(id))
-				throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "camera " + JSON.stringify(id) + " needs a key of " + 2 * KEY_BYTES + " hex digits");
-			this.#entries.set(id, { key: entry.key, added: typeof entry.added === "string" ? entry.added : "" });
-		}
+		this.#file = new SecretFile(path, (file) => parseKeys(file, path!), warn);
 	}
 
 	get size(): number {
-		return this.#entries.size;
+		return this.#file.contents.size;
 	}
 
 	/** The key of camera `id`, or undefined when it has none. */
 	get(id: string): Uint8Array | undefined {
-		const entry = this.#entries.get(id);
+		const entry = this.#file.contents.get(id);
 		return entry && Buffer.from(entry.key, "hex");
 	}
 
@@ -54,26 +44,39 @@ export class CameraKeys implements KeyLookup {
 	add(id: string, now = new Date()): string {
 		if (!validId(id)) throw xscamError("XSCAM_ERR_OPTION", "camera id " + JSON.stringify(id), "must be " + ID_RULE);
 		const key = randomBytes(KEY_BYTES).toString("hex");
-		this.#entries.set(id, { key, added: now.toISOString() });
+		this.#file.contents.set(id, { key, added: now.toISOString() });
 		this.#save();
 		return key;
 	}
 
 	/** Forgets `id`'s key; returns whether it had one. */
 	remove(id: string): boolean {
-		const had = this.#entries.delete(id);
+		const had = this.#file.contents.delete(id);
 		if (had) this.#save();
 		return had;
 	}
 
 	/** Ids and when their keys were made, never the keys. */
 	list(): { id: string; added: string }[] {
-		return [...this.#entries].map(([id, { added }]) => ({ id, added })).sort((a, b) => (a.id < b.id ? -1 : 1));
+		return [...this.#file.contents].map(([id, { added }]) => ({ id, added })).sort((a, b) => (a.id < b.id ? -1 : 1));
 	}
 
 	#save(): void {
-		if (this.#path !== undefined) writeSecretFile(this.#path, { cameras: Object.fromEntries(this.#entries) });
+		this.#file.save({ cameras: Object.fromEntries(this.#file.contents) });
 	}
+}
+
+function parseKeys(file: unknown, path: string): Map<string, Entry> {
+	const entries = new Map<string, Entry>();
+	if (file === undefined) return entries;
+	const cameras = isObject(file) ? file.cameras : undefined;
+	if (!isObject(cameras)) throw xscamError("XSCAM_ERR_SECRET_FILE", path, "no \"cameras\" object");
+	for (const [id, entry] of Object.entries(cameras)) {
+		if (!isObject(entry) || typeof entry.key !== "string" || !HEX_KEY.test(entry.key) || !validId(id))
+			throw xscamError("XSCAM_ERR_SECRET_FILE", path, "camera " + JSON.stringify(id) + " needs a key of " + 2 * KEY_BYTES + " hex digits");
+		entries.set(id, { key: entry.key, added: typeof entry.added === "string" ? entry.added : "" });
+	}
+	return entries;
 }
 
 function validId(id: string): boolean {

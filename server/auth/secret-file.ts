@@ -1,7 +1,9 @@
 // The receiver's secret files (camera keys, viewers' password hashes and token hashes): JSON, read at
-// start, written whole to a temporary file and renamed over the old one, so a crash never leaves half a
-// file, with mode 0600 so only the receiver's user reads it. A file that others can read is used, with
-// one warning naming it: refusing to start would be worse than the risk it reports.
+// start and again whenever a lookup finds the file changed (so `xscam-server keys remove` or `tokens
+// remove` takes effect on a running receiver at the next connection or request), written whole to a
+// temporary file and renamed over the old one, so a crash never leaves half a file, with mode 0600 so
+// only the receiver's user reads it. A file that others can read is used, with one warning naming it:
+// refusing to start would be worse than the risk it reports.
 
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { xscamError } from "../errors";
@@ -22,6 +24,63 @@ export function readSecretFile(path: string, warn: (line: string) => void): unkn
 	}
 	catch (error) {
 		throw xscamError("XSCAM_ERR_SECRET_FILE", path, "not JSON: " + (error as Error).message);
+	}
+}
+
+/** What tells a file's versions apart without reading it. */
+function versionOf(path: string): string {
+	try {
+		const { mtimeMs, size, ino } = statSync(path);
+		return mtimeMs + ":" + size + ":" + ino;
+	}
+	catch {
+		return "none";
+	}
+}
+
+/**
+ * A secret file as its contents `T` (`parse` makes them from the JSON, or from undefined: no file; it
+ * throws XSCAM_ERR_SECRET_FILE for contents it cannot use), followed while the receiver runs. Without
+ * a path, the contents live in memory only (tests, and a receiver given its keys).
+ */
+export class SecretFile<T> {
+	readonly path: string | undefined;
+	readonly #parse: (json: unknown) => T;
+	readonly #warn: (line: string) => void;
+	#version = "";
+	#contents: T;
+
+	/** Throws XSCAM_ERR_SECRET_FILE at start: a receiver does not start on a file it cannot read. */
+	constructor(path: string | undefined, parse: (json: unknown) => T, warn: (line: string) => void) {
+		this.path = path;
+		this.#parse = parse;
+		this.#warn = warn;
+		this.#contents = this.#read();
+	}
+
+	/** The contents, read again first if the file changed. A change that cannot be read is reported once; the last good contents stay. */
+	get contents(): T {
+		if (this.path !== undefined && versionOf(this.path) !== this.#version) {
+			try {
+				this.#contents = this.#read();
+			}
+			catch (error) {
+				this.#warn((error as Error).message + "; keeping what it held before");
+			}
+		}
+		return this.#contents;
+	}
+
+	/** Writes `json`, the contents as they are now. */
+	save(json: unknown): void {
+		if (this.path === undefined) return;
+		writeSecretFile(this.path, json);
+		this.#version = versionOf(this.path);
+	}
+
+	#read(): T {
+		this.#version = this.path === undefined ? "" : versionOf(this.path); // first: a write while reading is seen next time
+		return this.#parse(this.path === undefined ? undefined : readSecretFile(this.path, this.#warn));
 	}
 }
 

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { isObject } from "../../src/protocol/fields";
 import { xscamError } from "../errors";
-import { readSecretFile, writeSecretFile } from "./secret-file";
+import { SecretFile } from "./secret-file";
 
 export type Right = "view" | "control";
 
@@ -16,6 +16,8 @@ export interface Principal {
 	/** "user <name>" or "token <label>", for log lines. */
 	readonly name: string;
 	readonly rights: readonly Right[];
+	/** The user a session was opened for: checked again at each request, so removing the user ends it. */
+	readonly user?: string;
 }
 
 interface User {
@@ -57,37 +59,29 @@ function rightsOf(value: unknown): Right[] {
 	return Array.isArray(value) ? value.filter((right): right is Right => right === "view" || right === "control") : [];
 }
 
-export class ViewerAccess {
-	readonly #users = new Map<string, User>();
-	readonly #tokens = new Map<string, Token>();
-	readonly #path: string | undefined;
+interface Viewers {
+	users: Map<string, User>;
+	tokens: Map<string, Token>;
+}
 
-	/** The users and tokens of `path` (none when it does not exist), or kept in memory only when `path` is undefined. */
+export class ViewerAccess {
+	readonly #file: SecretFile<Viewers>;
+
+	/** The users and tokens of `path` (none when it does not exist), followed while the receiver runs; in memory only when `path` is undefined. */
 	constructor(path: string | undefined, warn: (line: string) => void = () => {}) {
-		this.#path = path;
-		const file = path === undefined ? undefined : readSecretFile(path, warn);
-		if (file === undefined) return;
-		if (!isObject(file) || !isObject(file.users ?? {}) || !isObject(file.tokens ?? {}))
-			throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "needs \"users\" and \"tokens\" objects");
-		for (const [name, user] of Object.entries((file.users ?? {}) as object)) {
-			if (!isObject(user) || typeof user.password !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "user " + JSON.stringify(name) + " has no password hash");
-			this.#users.set(name, { password: user.password, rights: rightsOf(user.rights), added: String(user.added ?? "") });
-		}
-		for (const [label, token] of Object.entries((file.tokens ?? {}) as object)) {
-			if (!isObject(token) || typeof token.sha256 !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path!, "token " + JSON.stringify(label) + " has no hash");
-			this.#tokens.set(label, { sha256: token.sha256, rights: rightsOf(token.rights), added: String(token.added ?? "") });
-		}
+		this.#file = new SecretFile(path, (file) => parseViewers(file, path!), warn);
 	}
 
 	/** Whether anyone at all can get in (a receiver with neither warns at start). */
 	get empty(): boolean {
-		return this.#users.size === 0 && this.#tokens.size === 0;
+		const { users, tokens } = this.#file.contents;
+		return users.size === 0 && tokens.size === 0;
 	}
 
 	addUser(name: string, password: string, rights: Right[], now = new Date()): void {
 		checkName("user name", name);
 		if (password.length < 8) throw xscamError("XSCAM_ERR_OPTION", "password", "must be at least 8 characters");
-		this.#users.set(name, { password: hashPassword(password), rights, added: now.toISOString() });
+		this.#file.contents.users.set(name, { password: hashPassword(password), rights, added: now.toISOString() });
 		this.#save();
 	}
 
@@ -95,51 +89,73 @@ export class ViewerAccess {
 	addToken(label: string, rights: Right[], now = new Date()): string {
 		checkName("token label", label);
 		const token = randomBytes(32).toString("base64url");
-		this.#tokens.set(label, { sha256: tokenHash(token), rights, added: now.toISOString() });
+		this.#file.contents.tokens.set(label, { sha256: tokenHash(token), rights, added: now.toISOString() });
 		this.#save();
 		return token;
 	}
 
 	removeUser(name: string): boolean {
-		const had = this.#users.delete(name);
+		const had = this.#file.contents.users.delete(name);
 		if (had) this.#save();
 		return had;
 	}
 
 	removeToken(label: string): boolean {
-		const had = this.#tokens.delete(label);
+		const had = this.#file.contents.tokens.delete(label);
 		if (had) this.#save();
 		return had;
 	}
 
 	list(): { users: { name: string; rights: Right[]; added: string }[]; tokens: { label: string; rights: Right[]; added: string }[] } {
+		const { users, tokens } = this.#file.contents;
 		return {
-			users: [...this.#users].map(([name, { rights, added }]) => ({ name, rights, added })),
-			tokens: [...this.#tokens].map(([label, { rights, added }]) => ({ label, rights, added })),
+			users: [...users].map(([name, { rights, added }]) => ({ name, rights, added })),
+			tokens: [...tokens].map(([label, { rights, added }]) => ({ label, rights, added })),
 		};
 	}
 
 	/** The user, when `password` is theirs; undefined otherwise (the same slow hash either way). */
 	logIn(name: string, password: string): Principal | undefined {
-		const user = this.#users.get(name);
+		const user = this.#file.contents.users.get(name);
 		const matches = passwordMatches(password, user?.password ?? dummyHash());
-		return user && matches ? { name: "user " + name, rights: user.rights } : undefined;
+		return user && matches ? { name: "user " + name, rights: user.rights, user: name } : undefined;
+	}
+
+	/** `name` as a principal with the rights the file gives now, or undefined once the user is removed. */
+	user(name: string): Principal | undefined {
+		const user = this.#file.contents.users.get(name);
+		return user && { name: "user " + name, rights: user.rights, user: name };
 	}
 
 	/** The token's principal, or undefined for a token that is not (or no longer) one of ours. */
 	byToken(token: string): Principal | undefined {
 		const hash = Buffer.from(tokenHash(token), "hex");
-		for (const [label, entry] of this.#tokens) {
+		for (const [label, entry] of this.#file.contents.tokens) {
 			if (timingSafeEqual(hash, Buffer.from(entry.sha256, "hex"))) return { name: "token " + label, rights: entry.rights };
 		}
 		return undefined;
 	}
 
 	#save(): void {
-		if (this.#path !== undefined) {
-			writeSecretFile(this.#path, { users: Object.fromEntries(this.#users), tokens: Object.fromEntries(this.#tokens) });
-		}
+		const { users, tokens } = this.#file.contents;
+		this.#file.save({ users: Object.fromEntries(users), tokens: Object.fromEntries(tokens) });
 	}
+}
+
+function parseViewers(file: unknown, path: string): Viewers {
+	const viewers: Viewers = { users: new Map(), tokens: new Map() };
+	if (file === undefined) return viewers;
+	if (!isObject(file) || !isObject(file.users ?? {}) || !isObject(file.tokens ?? {}))
+		throw xscamError("XSCAM_ERR_SECRET_FILE", path, "needs \"users\" and \"tokens\" objects");
+	for (const [name, user] of Object.entries((file.users ?? {}) as object)) {
+		if (!isObject(user) || typeof user.password !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path, "user " + JSON.stringify(name) + " has no password hash");
+		viewers.users.set(name, { password: user.password, rights: rightsOf(user.rights), added: String(user.added ?? "") });
+	}
+	for (const [label, token] of Object.entries((file.tokens ?? {}) as object)) {
+		if (!isObject(token) || typeof token.sha256 !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path, "token " + JSON.stringify(label) + " has no hash");
+		viewers.tokens.set(label, { sha256: token.sha256, rights: rightsOf(token.rights), added: String(token.added ?? "") });
+	}
+	return viewers;
 }
 
 let dummy: string | undefined;

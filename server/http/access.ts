@@ -41,8 +41,10 @@ function hostAllowed(host: string | undefined, publicUrls: string[]): boolean {
 function principalOf(request: FastifyRequest, access: ViewerAccess, sessions: Sessions): Principal | undefined {
 	const session = request.cookies[SESSION_COOKIE];
 	if (session !== undefined) {
-		const principal = sessions.principal(session);
+		const opened = sessions.principal(session);
+		const principal = opened?.user === undefined ? opened : access.user(opened.user); // a removed user's sessions end
 		if (principal) return principal;
+		if (opened) sessions.close(session);
 	}
 	const header = request.headers.authorization;
 	if (header?.startsWith("Bearer ")) return access.byToken(header.slice(7).trim());
