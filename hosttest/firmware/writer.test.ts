@@ -11,7 +11,7 @@ import { FRAME_HEADER_BYTES } from "../../src/protocol/constants";
 import type { DeviceMessage } from "../../src/protocol/types";
 import { FrameSchedule } from "../../src/session/frame-schedule";
 import { Writer } from "../../src/session/writer";
-import { NO_RECORDS, StreamPipe, type Records, type StreamCallbacks } from "../../src/transport/pipe";
+import { RecordPipe, StreamPipe, type Records, type StreamCallbacks } from "../../src/transport/pipe";
 import { TLS_RECORDS } from "../../src/transport/tls-pipe";
 
 function frame(fill: number, length = 1000): DisposableFrame & { close: ReturnType<typeof vi.fn> } {
@@ -25,16 +25,17 @@ function frame(fill: number, length = 1000): DisposableFrame & { close: ReturnTy
  * really takes, which may be less. With `records` (TLS's), each write is one record: at most
  * `records.size` bytes ("too large" past it), costing `records.overhead` bytes more of the room.
  */
-function pipe(records: Records = NO_RECORDS) {
+function pipe(records?: Records) {
 	const writes: (ArrayBuffer | Uint8Array)[] = []; // copies: the header buffer is reused
 	const originals: (ArrayBuffer | Uint8Array)[] = []; // what write() was given
 	let free = 0;
 	let callbacks: StreamCallbacks | undefined;
 	const socket = {
 		write(data: ArrayBuffer | Uint8Array) {
-			if (data.byteLength > records.size) throw new Error("too large");
-			if (data.byteLength + records.overhead > free) throw new Error("would block");
-			free -= data.byteLength + records.overhead;
+			const cost = data.byteLength + (records?.overhead ?? 0);
+			if (records && data.byteLength > records.size) throw new Error("too large");
+			if (cost > free) throw new Error("would block");
+			free -= cost;
 			writes.push(data instanceof Uint8Array ? data.slice() : data);
 			originals.push(data);
 			return free;
@@ -42,10 +43,12 @@ function pipe(records: Records = NO_RECORDS) {
 		read: () => undefined,
 		close() {},
 	};
-	const real = new StreamPipe((given) => {
+	const open = (given: StreamCallbacks) => {
 		callbacks = given;
 		return socket;
-	}, { address: "10.0.0.1", port: 1, onWritable() {}, onReadable() {}, onError() {} }, records);
+	};
+	const options = { address: "10.0.0.1", port: 1, onWritable() {}, onReadable() {}, onError() {} };
+	const real = records ? new RecordPipe(open, options, records) : new StreamPipe(open, options);
 	return Object.assign(real, {
 		writes,
 		originals,

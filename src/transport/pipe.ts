@@ -56,37 +56,22 @@ export interface StreamCallbacks {
 }
 
 /**
- * How a socket frames what it is given: each write becomes records of at most `size` bytes, each
- * costing `overhead` bytes more of the space onWritable reported. TCP has none (NO_RECORDS).
- */
-export interface Records {
-	readonly size: number;
-	readonly overhead: number;
-}
-
-export const NO_RECORDS: Records = { size: Infinity, overhead: 0 };
-
-/**
  * A pipe over a stream socket: the socket's onWritable reports its total free space and comes again
  * only after the peer ACKs (reference/moddable-sdk.md §2.1), so the pipe keeps that count and spends it
- * on each write, with what the socket's records add. tcp-pipe.ts makes one over TCP, tls-pipe.ts over TLS.
+ * on each write. tcp-pipe.ts makes one over TCP; tls-pipe.ts makes a RecordPipe over the TLS socket.
  */
 export class StreamPipe implements Pipe {
-	/** A field, not a getter: the frame path reads it before every write. Net of one record's overhead. */
+	/** A field, not a getter: the frame path reads it before every write. */
 	writable = 0;
 	readonly #socket: StreamSocket;
-	readonly #size: number;
-	readonly #overhead: number;
 
 	/** `open` makes the socket with these callbacks; whatever it throws (no route: "connect error"), this throws. */
-	constructor(open: (callbacks: StreamCallbacks) => StreamSocket, options: PipeOptions, records: Records = NO_RECORDS) {
+	constructor(open: (callbacks: StreamCallbacks) => StreamSocket, options: PipeOptions) {
 		const pipe = this;
 		const { onWritable } = options;
-		const overhead = this.#overhead = records.overhead;
-		this.#size = records.size;
 		this.#socket = open({
 			onWritable(count) {
-				pipe.writable = count > overhead ? count - overhead : 0;
+				pipe.writable = count;
 				onWritable(count);
 			},
 			onReadable: options.onReadable,
@@ -96,21 +81,15 @@ export class StreamPipe implements Pipe {
 
 	write(bytes: ArrayBuffer | Uint8Array): void {
 		this.#socket.write(bytes);
-		this.#spent(bytes.byteLength);
+		this.writable -= bytes.byteLength;
 	}
 
 	writeSome(bytes: ArrayBuffer | Uint8Array, offset: number): number {
-		const count = Math.min(this.writable, bytes.byteLength - offset, this.#size);
+		const count = Math.min(this.writable, bytes.byteLength - offset);
 		this.#socket.write(offset === 0 && count === bytes.byteLength ? bytes :
 			bytes instanceof Uint8Array ? bytes.subarray(offset, offset + count) : new Uint8Array(bytes, offset, count));
-		this.#spent(count);
+		this.writable -= count;
 		return count;
-	}
-
-	/** The next write's record costs its overhead too: what is left for its bytes. */
-	#spent(count: number): void {
-		const left = this.writable - count - this.#overhead;
-		this.writable = left > 0 ? left : 0;
 	}
 
 	read(): ArrayBuffer | undefined {
@@ -120,5 +99,54 @@ export class StreamPipe implements Pipe {
 
 	close(): void {
 		this.#socket.close();
+	}
+}
+
+/**
+ * How a socket frames what it is given: each write becomes one record of at most `size` bytes, costing
+ * `overhead` bytes more of the space onWritable reported.
+ */
+export interface Records {
+	readonly size: number;
+	readonly overhead: number;
+}
+
+/**
+ * A stream pipe over a socket that writes records (TLS): `writable` is net of the next record's
+ * overhead, and a piece of a frame is at most one record. A subclass, so that TCP's frame path pays
+ * nothing for it.
+ */
+export class RecordPipe extends StreamPipe {
+	readonly #size: number;
+	readonly #overhead: number;
+
+	constructor(open: (callbacks: StreamCallbacks) => StreamSocket, options: PipeOptions, records: Records) {
+		const { overhead } = records;
+		super((callbacks) => open({
+			...callbacks,
+			onWritable(count) {
+				callbacks.onWritable(count > overhead ? count - overhead : 0);
+			},
+		}), options);
+		this.#size = records.size;
+		this.#overhead = overhead;
+	}
+
+	override write(bytes: ArrayBuffer | Uint8Array): void {
+		super.write(bytes);
+		this.#charge(this.writable);
+	}
+
+	override writeSome(bytes: ArrayBuffer | Uint8Array, offset: number): number {
+		const budget = this.writable;
+		if (budget > this.#size) this.writable = this.#size;
+		const count = super.writeSome(bytes, offset);
+		this.#charge(budget - count);
+		return count;
+	}
+
+	/** What is left once the next record's overhead is set aside. */
+	#charge(left: number): void {
+		this.writable = left > this.#overhead ? left - this.#overhead : 0;
 	}
 }

@@ -5,7 +5,7 @@
 // - A write becomes one record of at most 2^14 bytes ("too large" past it) that costs up to 69 bytes
 //   more on the TCP socket below (5 of header, 16 of CBC IV, 32 of SHA-256 MAC, 16 of padding, for the
 //   costliest suite it offers), and a record that does not fit there throws "would block". The pipe
-//   charges every write that much (Records).
+//   charges every write that much (RecordPipe).
 // - A handshake that fails (an unknown CA, a name that does not match, a certificate out of date)
 //   throws inside the TCP socket's callback, where nothing catches it: on a device that aborts the app
 //   and restarts the chip. So the TLS socket is given a TCP that runs its callbacks inside a try, and a
@@ -13,7 +13,7 @@
 
 import type TCP from "embedded:io/socket/tcp";
 import type TLSSocket from "embedded:io/socket/tcp/tls";
-import { StreamPipe, type PipeOptions, type Records, type StreamSocket } from "./pipe";
+import { RecordPipe, type PipeOptions, type Records, type StreamSocket } from "./pipe";
 
 export const TLS_RECORDS: Records = { size: 16384, overhead: 5 + 16 + 32 + 16 };
 
@@ -27,7 +27,7 @@ export interface TlsTrust {
 type Callback = (count?: number) => void;
 
 /** Throws what the SDK throws when it cannot even try (no route: "connect error"). */
-export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: TlsTrust, options: PipeOptions): StreamPipe {
+export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: TlsTrust, options: PipeOptions): RecordPipe {
 	let failed = false;
 	const fail = (error: unknown) => {
 		if (failed) return;
@@ -72,7 +72,7 @@ export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: Tl
 			this.#tcp.close();
 		}
 	}
-	return new StreamPipe((callbacks) => {
+	return new RecordPipe((callbacks) => {
 		// Not a literal in the call: the SDK's typings of the TLS socket leave out its TCP option.
 		const tlsOptions = {
 			address: options.address, port: options.port, nodelay: true, host: trust.host,
