@@ -151,21 +151,23 @@ export class Session {
 
 	#open(address: string): void {
 		if (this.#opened++ > 0) this.reconnects++;
-		// Callbacks of this pipe alone: a late event of a pipe already given up is dropped.
-		let pipe: Pipe | undefined;
+		// Callbacks of this pipe alone: a late event of a pipe already given up is dropped. null, not
+		// undefined, so that a pipe whose opening threw never matches the #pipe a teardown left undefined
+		// (one comparison: onWritable comes with every write).
+		let pipe: Pipe | null = null;
 		try {
 			pipe = this.#pipe = this.#options.openPipe({
 				address, port: this.#options.port,
 				onWritable: () => {
-					if (pipe === undefined || pipe !== this.#pipe) return; // a late event of a pipe given up
+					if (pipe !== this.#pipe) return; // a late event of a pipe given up
 					if (this.#state === "connecting") this.#handshaking();
 					this.#writer.pump();
 				},
 				onReadable: () => {
-					if (pipe !== undefined && pipe === this.#pipe) this.#readable();
+					if (pipe === this.#pipe) this.#readable();
 				},
 				onError: (reason) => {
-					if (pipe !== undefined && pipe === this.#pipe) this.#fail(reason ?? (this.#state === "connecting" ? "cannot connect" : "connection lost"));
+					if (pipe === this.#pipe) this.#fail(reason ?? (this.#state === "connecting" ? "cannot connect" : "connection lost"));
 				},
 			});
 		}

@@ -57,9 +57,10 @@ const bridge: Bridge = {
 		posted.push(op);
 		if (payload) payloads.push(payload);
 	},
-	call(question: BridgeCall, payload?: ArrayBuffer): ArrayBuffer {
-		if (payload) payloads.push(payload);
-		return issueCommand(posting({ call: question }));
+	call: (question: BridgeCall) => issueCommand(posting({ call: question })),
+	callWith(question: BridgeCall, payload: ArrayBuffer): ArrayBuffer {
+		payloads.push(payload);
+		return bridge.call(question);
 	},
 	equal: (held, bytes) => held.byteLength === bytes.byteLength && Base64.encode(held) === Base64.encode(bytes),
 	decode: (bytes) => decoder.decode(bytes),

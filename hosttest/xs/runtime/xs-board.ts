@@ -19,8 +19,10 @@ import { VirtualClock } from "./virtual-clock";
 export interface Bridge {
 	/** Queues `op` (and its payload, which the caller gives up) for Node, in order; nothing waits. */
 	post(op: PostedOp, payload?: ArrayBuffer): void;
-	/** Asks Node, after everything posted so far, with `payload` (given up) if the question has one; returns the answer. */
-	call(question: BridgeCall, payload?: ArrayBuffer): ArrayBuffer;
+	/** Asks Node, after everything posted so far; returns the answer. */
+	call(question: BridgeCall): ArrayBuffer;
+	/** call() with `payload` (given up) for Node; apart, so that the capture each frame makes checks nothing more. */
+	callWith(question: BridgeCall, payload: ArrayBuffer): ArrayBuffer;
 	/** Whether `held` holds exactly `bytes` (compared natively: no metered loop over the bytes). */
 	equal(held: ArrayBuffer, bytes: Uint8Array): boolean;
 	/** UTF-8 bytes to a string (TextDecoder, which the firmware's compartment does not have). */
@@ -100,7 +102,7 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 		cameraCounts: newCameraCounts(),
 		preferences: new Map(),
 		freeMemory: () => options.freeMemory,
-		digest: (name, bytes) => new Uint8Array(bridge.call({ op: "digest", name }, (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))),
+		digest: (name, bytes) => new Uint8Array(bridge.callWith({ op: "digest", name }, (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))),
 		tcpSendBuffer: options.tcpSendBuffer,
 	};
 	installBoard(board);
