@@ -42,7 +42,7 @@ it("streams the camera's JPEG bytes, unchanged, to a decoder over loopback", asy
 	const numbers = receiver.frames.map((frame) => frameNumberOf(frame.jpeg));
 	expect(numbers).toEqual([...numbers].sort((a, b) => a - b)); // in capture order
 	expect(receiver.frames.map((frame) => frame.seq)).toEqual(receiver.frames.map((_, i) => i));
-});
+}, 20_000); // 20 frames in real time at 10 fps after a join and a handshake: 3 s alone, 6 s on a loaded machine
 
 it("stops at start with one line naming the bad key, and never connects", async () => {
 	const lines: string[] = [];
