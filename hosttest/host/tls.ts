@@ -1,5 +1,5 @@
 // embedded:io/socket/tcp/tls as the SDK's (examples/io/tcp/tlssocket/tlssocket.js over
-// modules/crypt/ssl/session_419.js; reference/moddable-sdk.md, "TLS"), with the board's TLS engine
+// modules/crypt/ssl/session_419.js; docs/hardware.md, "The SDK's TLS socket"), with the board's TLS engine
 // doing the cryptography:
 // - it makes its connection with `options.TCP.io` (the SDK's TCP, or what the caller gives), passing
 //   every option through, and verifies the server against `options.secure.certificate` (one CA, DER)

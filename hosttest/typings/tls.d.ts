@@ -1,5 +1,5 @@
 // embedded:io/socket/tcp/tls, the SDK's TLS socket (examples/io/tcp/tlssocket/tlssocket.js over
-// modules/crypt/ssl/session_419.js; reference/moddable-sdk.md, "TLS"), as the SDK's own typings
+// modules/crypt/ssl/session_419.js; docs/hardware.md, "The SDK's TLS socket"), as the SDK's own typings
 // (typings/embedded_io/socket/tls.d.ts) declare it, so code that compiles here compiles there.
 
 declare module "embedded:io/socket/tcp/tls" {

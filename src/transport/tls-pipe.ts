@@ -1,7 +1,7 @@
 // The SDK's TLS socket (embedded:io/socket/tcp/tls: TLS 1.2 in JavaScript over its TCP socket) as a
 // pipe (pipe.ts), verifying the receiver's certificate against one CA built into the firmware.
 //
-// Two things of that socket shape this file (reference/moddable-sdk.md, "TLS"):
+// Two things of that socket shape this file (docs/hardware.md, "The SDK's TLS socket"):
 // - A write becomes one record of at most 2^14 bytes ("too large" past it) that costs up to 69 bytes
 //   more on the TCP socket below (5 of header, 16 of CBC IV, 32 of SHA-256 MAC, 16 of padding, for the
 //   costliest suite it offers), and a record that does not fit there throws "would block". The pipe
