@@ -18,6 +18,8 @@ export default defineConfig({
 					include: ["hosttest/**/*.test.ts"],
 					exclude: [...configDefaults.exclude, "hosttest/xs/**", "hosttest/e2e/**"],
 					setupFiles: [host("globals.ts")],
+					// Real sockets, files and processes in real time: 5 s is too little on a loaded 2-core machine.
+					testTimeout: 15_000,
 				},
 			},
 			// The XS-engine tier has its own configuration (it builds the engine before its tests run).

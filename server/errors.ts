@@ -31,7 +31,6 @@ const CATALOG = {
 	XSCAM_ERR_AUTH_FAILED: entry("camera %s failed to authenticate: %s"),
 	XSCAM_ERR_NOT_AUTHENTICATED: entry("%s before the camera authenticated"),
 	XSCAM_ERR_UNEXPECTED_AUTH: entry("an auth message that answers no challenge"),
-	XSCAM_ERR_TOO_MANY_PENDING: entry("already %s connections waiting to authenticate", 500, RangeError),
 	XSCAM_ERR_HELLO_TIMEOUT: entry("no hello within %s ms"),
 	XSCAM_ERR_SILENT: entry("nothing received for %s ms"),
 	XSCAM_ERR_TOO_MANY_CAMERAS: entry("already %s cameras, the limit", 500, RangeError),

@@ -3,6 +3,7 @@
 // flags and reads XSCAM_* variables from it, so the two can never disagree. A bad value is one line
 // that names the option and what it allows (ESPHome-style validation, at start, before anything binds).
 
+import { isIP } from "node:net";
 import type { Logger } from "pino";
 import type { KeyLookup } from "./auth/camera-keys";
 import type { ViewerAccess } from "./auth/viewer-access";
@@ -140,6 +141,24 @@ const urls: Kind<string[]> = {
 	show: (list) => (list.length === 0 ? "none" : list.join(",")),
 };
 
+/** An IPv4 or IPv6 address, or a network of them (address/prefix). */
+function isAddressOrNetwork(text: string): boolean {
+	const [address, prefix, more] = text.split("/");
+	const family = isIP(address);
+	if (family === 0 || more !== undefined) return false;
+	return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+const addresses: Kind<string[]> = {
+	parse: (text) => addresses.check(text.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "")),
+	check(value) {
+		if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string" && isAddressOrNetwork(entry)))
+			reject("IP addresses or networks (10.0.0.0/8), comma-separated, got " + JSON.stringify(value));
+		return value as string[];
+	},
+	show: (list) => (list.length === 0 ? "none" : list.join(",")),
+};
+
 const logLevel: Kind<string> = {
 	parse: (text) => logLevel.check(text.trim().toLowerCase()),
 	check(value) {
@@ -173,7 +192,7 @@ export const OPTION_SPECS = {
 	host: spec("--host <address>", "XSCAM_HOST", host, "0.0.0.0", "address both ports bind to (:: for IPv6 too, 127.0.0.1 for this machine only)"),
 	maxBodyBytes: spec("--max-body-bytes <size>", "XSCAM_MAX_BODY_BYTES", bytes(4096, 64 * MiB), MiB, "largest message body a camera may send, e.g. 1MiB (a frame's body is its JPEG plus 16 bytes)"),
 	pingIntervalMs: spec("--ping-interval <duration>", "XSCAM_PING_INTERVAL", duration(100, HOUR), 5 * SECOND, "ping each camera this often; close it after 3 intervals of silence"),
-	helloTimeoutMs: spec("--hello-timeout <duration>", "XSCAM_HELLO_TIMEOUT", duration(100, HOUR), 10 * SECOND, "close a connection that has not said hello by then"),
+	helloTimeoutMs: spec("--hello-timeout <duration>", "XSCAM_HELLO_TIMEOUT", duration(100, HOUR), 10 * SECOND, "close a camera connection not admitted by then (its TLS handshake, hello and proof)"),
 	viewerStallMs: spec("--viewer-stall-timeout <duration>", "XSCAM_VIEWER_STALL_TIMEOUT", duration(100, HOUR), 20 * SECOND, "drop a viewer that has read nothing for this long"),
 	controlTimeoutMs: spec("--control-timeout <duration>", "XSCAM_CONTROL_TIMEOUT", duration(100, 10 * 60 * SECOND), 5 * SECOND, "how long a control request waits for the camera's answer"),
 	maxCameras: spec("--max-cameras <count>", "XSCAM_MAX_CAMERAS", integer(1, 10_000), 64, "how many camera ids the receiver keeps state for"),
@@ -182,9 +201,11 @@ export const OPTION_SPECS = {
 	usersFile: spec("--users-file <path>", "XSCAM_USERS_FILE", path, "xscam-users.json", "the viewers who may log in, and the clients' tokens (xscam-server users add, tokens add)"),
 	insecureViewers: spec("--insecure-viewers", "XSCAM_INSECURE_VIEWERS", flag, false, "let anyone who reaches the HTTP port watch and change settings, without logging in"),
 	publicUrls: spec("--public-url <urls>", "XSCAM_PUBLIC_URL", urls, [] as string[], "the URLs people reach this receiver by, comma-separated (its Host names, and the origin its page is served from)"),
+	trustProxy: spec("--trust-proxy <addresses>", "XSCAM_TRUST_PROXY", addresses, [] as string[], "the reverse proxies in front of it, comma-separated addresses or networks: their X-Forwarded-For and -Proto say who the client is and whether it used HTTPS"),
 	tlsCert: spec("--tls-cert <path>", "XSCAM_TLS_CERT", path, "", "the receiver's certificate chain (PEM): HTTPS for viewers, TLS on the camera port"),
 	tlsKey: spec("--tls-key <path>", "XSCAM_TLS_KEY", path, "", "the private key of --tls-cert (PEM)"),
 	maxPendingConnections: spec("--max-pending <count>", "XSCAM_MAX_PENDING", integer(1, 100_000), 256, "camera connections that may wait to say hello and authenticate at once"),
+	maxHttpConnections: spec("--max-http-connections <count>", "XSCAM_MAX_HTTP_CONNECTIONS", integer(1, 1_000_000), 1024, "HTTP connections (pages, API, streams) open at once; more are refused"),
 	record: spec("--record", "XSCAM_RECORD", flag, false, "record every camera"),
 	recordCameras: spec("--record-cameras <ids>", "XSCAM_RECORD_CAMERAS", cameraIds, [] as string[], "record these cameras, comma-separated (with or without --record)"),
 	recordingDir: spec("--recording-dir <path>", "XSCAM_RECORDING_DIR", path, "recordings", "directory of the recordings, one folder per camera"),

@@ -2,7 +2,9 @@
 // nothing without credentials; a login page and a session cookie for people; tokens for the clients
 // that cannot log in, as a bearer header, basic auth or ?token=, each with its rights and revocable;
 // a Host that must name the receiver; no changes from another site; control requests rate-limited.
+import { once } from "node:events";
 import { request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ViewerAccess } from "../../server/auth/viewer-access";
 import { FakeCamera } from "./helpers/fake-camera";
@@ -85,11 +87,60 @@ describe("people", () => {
 		expect((await raw("/api/cameras", { cookie })).status).toBe(401);
 	});
 
-	it("may try to log in 10 times a minute from one address", async () => {
+	it("may try to log in 10 times a minute from one address, and never with basic auth, which nothing would limit", async () => {
 		await secured();
 		const statuses: number[] = [];
 		for (let n = 0; n < 12; n++) statuses.push((await login("alice", "guess " + n)).status);
 		expect(statuses).toEqual([...Array(10).fill(303), 429, 429]);
+		const basic = "Basic " + Buffer.from("alice:correct horse battery").toString("base64");
+		expect((await raw("/api/cameras", { authorization: basic })).status).toBe(401); // her right password: still no
+	});
+
+	it("are sent back only to this receiver's own pages after logging in, however the next page is spelt", async () => {
+		await secured();
+		const next = async (path: string) => (await raw("/login", { "content-type": "application/x-www-form-urlencoded" }, "POST",
+			new URLSearchParams({ name: "alice", password: "correct horse battery", next: path }).toString())).headers.location;
+		expect(await next("/cameras/porch/stream.mjpeg?x=1")).toBe("/cameras/porch/stream.mjpeg?x=1");
+		for (const away of ["//evil.example/", "/\\evil.example/x", "/\t/evil.example", "https://evil.example/", "evil.example"])
+			expect(await next(away), away).toBe("/");
+	});
+
+	it("cannot be logged in by another site's page, and a login form that is not text is refused, not a failure of the receiver", async () => {
+		await secured();
+		const forged = await raw("/login", { "content-type": "application/x-www-form-urlencoded", origin: "http://attacker.example" }, "POST",
+			new URLSearchParams({ name: "alice", password: "correct horse battery", next: "/" }).toString());
+		expect(forged.status).toBe(403);
+		expect(forged.headers["set-cookie"]).toBeUndefined();
+		const odd = await raw("/login", { "content-type": "application/json" }, "POST", JSON.stringify({ name: "alice", password: 5 }));
+		expect([odd.status, odd.headers.location]).toEqual([303, "/login?failed=1&next=%2F"]);
+	});
+
+	it("behind a --trust-proxy, are told apart by the proxy's X-Forwarded-For, and get a Secure cookie when it says HTTPS", async () => {
+		const access = new ViewerAccess(undefined);
+		access.addUser("alice", "correct horse battery", ["view"]);
+		harness = await startReceiver({ insecureViewers: false, viewerAccess: access, trustProxy: ["127.0.0.1"] });
+		const from = (client: string, password: string) => raw("/login", { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client, "x-forwarded-proto": "https" },
+			"POST", new URLSearchParams({ name: "alice", password, next: "/" }).toString());
+		for (let n = 0; n < 10; n++) expect((await from("203.0.113.5", "guess " + n)).status).toBe(303);
+		expect((await from("203.0.113.5", "guess")).status).toBe(429);
+		const other = await from("198.51.100.7", "correct horse battery"); // another client behind the same proxy
+		expect(other.status).toBe(303);
+		expect(String(other.headers["set-cookie"])).toMatch(/; Secure/);
+	});
+
+	it("without one, get no Secure cookie from a header anyone can send", async () => {
+		await secured();
+		const response = await raw("/login", { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https" }, "POST",
+			new URLSearchParams({ name: "alice", password: "correct horse battery", next: "/" }).toString());
+		expect(String(response.headers["set-cookie"])).not.toMatch(/Secure/);
+	});
+
+	it("lose their sessions when they get a new password", async () => {
+		const { access } = await secured();
+		const cookie = cookieOf(await login("alice", "correct horse battery"));
+		expect((await raw("/api/cameras", { cookie })).status).toBe(200);
+		access.addUser("alice", "a new password entirely", ["view", "control"]); // xscam-server users add alice, again
+		expect((await raw("/api/cameras", { cookie })).status).toBe(401);
 	});
 
 	it("open a session once with a one-time link, which a second use no longer opens", async () => {
@@ -123,11 +174,19 @@ describe("tokens", () => {
 		expect((await control({ authorization: "Bearer " + controlToken })).status).toBe(200);
 	});
 
-	it("stop working the moment they are revoked", async () => {
-		const { access, viewToken } = await secured();
-		expect((await raw("/api/cameras", { authorization: "Bearer " + viewToken })).status).toBe(200);
+	it("stop working the moment they are revoked, and a stream open with one ends within seconds", async () => {
+		const { access, viewToken, camera } = await secured();
+		expect((await raw("/api/cameras", { authorization: "bearer " + viewToken })).status).toBe(200); // any case of the scheme
+		const viewer = await MjpegClient.open(harness.httpPort, "/cameras/porch/stream.mjpeg?token=" + encodeURIComponent(viewToken));
+		await until(() => viewer.parts.length === 1, "the stream");
+		harness.clock.advance(5000);
+		camera.frame(syntheticJpeg(600));
+		await until(() => viewer.parts.length === 2, "the stream, still allowed after a check");
 		access.removeToken("vlc");
 		expect((await raw("/api/cameras", { authorization: "Bearer " + viewToken })).status).toBe(401);
+		harness.clock.advance(5000);
+		await viewer.closed;
+		expect(harness.lines.some((line) => line.msg.includes("may no longer view it: stream ended"))).toBe(true);
 	});
 });
 
@@ -160,6 +219,21 @@ describe("the HTTP side's other defences", () => {
 		expect(camera.received.filter((message) => message.type === "control")).toHaveLength(5);
 		harness.clock.advance(1000); // a second later: five more
 		expect((await control({ authorization: "Bearer " + controlToken })).status).toBe(200);
+	});
+
+	it("holds at most --max-http-connections connections: one more is closed at once, and room comes back", async () => {
+		harness = await startReceiver({ maxHttpConnections: 2 });
+		const open = () => new Promise<Socket>((resolve) => {
+			const socket = connect(harness.httpPort, "127.0.0.1", () => resolve(socket));
+		});
+		const held = [await open(), await open()];
+		const extra = await open();
+		await once(extra, "close"); // closed by the receiver, having said nothing
+		held[0].destroy();
+		let status = 0;
+		for (let turn = 0; turn < 100 && status !== 200; turn++) status = await raw("/api/cameras").then((response) => response.status, () => 0);
+		expect(status).toBe(200); // once the receiver has seen the first one go
+		held[1].destroy();
 	});
 
 	it("says at start when nobody can log in", async () => {

@@ -2,7 +2,10 @@
 // cookie, cameras connect over TLS, and a clear-text client on either port is refused without harm to
 // the rest. Without one, a receiver bound beyond this machine says at start that it is clear text; a
 // certificate and key that cannot be used stop it with one line.
+import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +20,7 @@ import { makeTestCertificates } from "./helpers/test-certs";
 const dir = mkdtempSync(join(tmpdir(), "xscam-tls-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const certs = makeTestCertificates();
+const stranger = makeTestCertificates(); // a CA of the same name, another key: made here, since two RSA keys take seconds on a loaded machine
 const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
 const tlsCert = file("cert.pem", certs.cert);
 const tlsKey = file("key.pem", certs.key);
@@ -51,7 +55,6 @@ describe("with a certificate", () => {
 
 	it("refuses a client that does not trust its CA", async () => {
 		harness = await startReceiver({ tlsCert, tlsKey });
-		const stranger = makeTestCertificates(); // a CA of the same name, another key
 		await expect(https("/api/cameras", { ca: stranger.ca })).rejects.toMatchObject({ code: "CERT_SIGNATURE_FAILURE" });
 	});
 
@@ -103,6 +106,23 @@ describe("with a certificate", () => {
 		const camera = await FakeCamera.connect(harness.ingestPort, { ca: certs.ca }); // room again
 		await camera.greet("porch");
 		await camera.close();
+	});
+});
+
+describe("with a certificate, the hello timeout", () => {
+	it("runs from a camera's first byte, its TLS handshake included, not from the end of the handshake", async () => {
+		harness = await startReceiver({ tlsCert, tlsKey, helloTimeoutMs: 5000 });
+		const raw = await new Promise<Socket>((resolve) => {
+			const socket = connect(harness!.ingestPort, "127.0.0.1", () => resolve(socket));
+		});
+		for (let turn = 0; turn < 100 && !/^xscam_ingest_unadmitted 1$/m.test((await https("/metrics")).body); turn++);
+		harness.clock.advance(3000); // no ClientHello yet
+		const secure = connectTls({ socket: raw, ca: certs.ca, host: "127.0.0.1" });
+		await once(secure, "secureConnect");
+		for (let turn = 0; turn < 100 && !/^xscam_ingest_connections 1$/m.test((await https("/metrics")).body); turn++); // a session now
+		const closed = once(secure, "close");
+		harness.clock.advance(2000); // 5 s since it connected, and it has not said hello
+		await closed;
 	});
 });
 

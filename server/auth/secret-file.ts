@@ -1,11 +1,12 @@
 // The receiver's secret files (camera keys, viewers' password hashes and token hashes): JSON, read at
 // start and again whenever a lookup finds the file changed (so `xscam-server keys remove` or `tokens
 // remove` takes effect on a running receiver at the next connection or request), written whole to a
-// temporary file and renamed over the old one, so a crash never leaves half a file, with mode 0600 so
+// temporary file, flushed to the disk and renamed over the old one, so neither a crash nor a power cut
+// leaves half a file, with mode 0600 so
 // only the receiver's user reads it. A file that others can read is used, with one warning naming it:
 // refusing to start would be worse than the risk it reports.
 
-import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
 import { xscamError } from "../errors";
 
 /** The file's JSON, or undefined when there is no file; XSCAM_ERR_SECRET_FILE when it cannot be read or parsed. */
@@ -23,8 +24,17 @@ export function readSecretFile(path: string, warn: (line: string) => void): unkn
 		return JSON.parse(text);
 	}
 	catch (error) {
-		throw xscamError("XSCAM_ERR_SECRET_FILE", path, "not JSON: " + (error as Error).message);
+		// Not the parser's message: it quotes the text around the error, which may be a key.
+		throw xscamError("XSCAM_ERR_SECRET_FILE", path, "not valid JSON" + where(text, (error as Error).message));
 	}
+}
+
+/** " at line L, column C" when the parser's message gives a position, else nothing. */
+function where(text: string, message: string): string {
+	const position = /at position (\d+)/.exec(message);
+	if (!position) return "";
+	const before = text.slice(0, Number(position[1])).split("\n");
+	return " at line " + before.length + ", column " + (before[before.length - 1].length + 1);
 }
 
 /** What tells a file's versions apart without reading it. */
@@ -86,7 +96,14 @@ export class SecretFile<T> {
 
 export function writeSecretFile(path: string, value: unknown): void {
 	const temporary = path + ".new";
-	writeFileSync(temporary, JSON.stringify(value, null, "\t") + "\n", { mode: 0o600 });
-	chmodSync(temporary, 0o600); // the mode applies only to a file writeFileSync creates
+	const fd = openSync(temporary, "w", 0o600);
+	try {
+		writeSync(fd, JSON.stringify(value, null, "\t") + "\n");
+		fsyncSync(fd); // on the disk before the rename makes it the file
+	}
+	finally {
+		closeSync(fd);
+	}
+	chmodSync(temporary, 0o600); // the mode applies only to a file openSync creates
 	renameSync(temporary, path);
 }

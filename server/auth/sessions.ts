@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "../clock";
 import type { Principal } from "./viewer-access";
 
-const SESSION_MS = 7 * 24 * 3600_000;
+/** How long a session lasts, and its cookie. */
+export const SESSION_MS = 7 * 24 * 3600_000;
 const CODE_MS = 10 * 60_000;
 const MAX_SESSIONS = 10_000;
 

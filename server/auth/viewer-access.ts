@@ -4,7 +4,8 @@
 // tokens as SHA-256 hashes (a token is 32 random bytes: nothing to guess, so no slow hash is needed);
 // a password or token is shown once, when it is made, and never stored, printed or logged.
 
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
 import { isObject } from "../../src/protocol/fields";
 import { xscamError } from "../errors";
 import { SecretFile } from "./secret-file";
@@ -16,12 +17,15 @@ export interface Principal {
 	/** "user <name>" or "token <label>", for log lines. */
 	readonly name: string;
 	readonly rights: readonly Right[];
-	/** The user a session was opened for: checked again at each request, so removing the user ends it. */
-	readonly user?: string;
+	/**
+	 * The user a session was opened for, and the salt of the password it was opened with: checked again
+	 * at each request, so removing the user, or giving them a new password, ends it.
+	 */
+	readonly user?: { readonly name: string; readonly salt: string };
 }
 
 interface User {
-	/** "scrypt$N$r$p$salt$hash", hex. */
+	/** "scrypt$N$r$p$salt$hash", hex; checked when the file is read. */
 	password: string;
 	rights: Right[];
 	added: string;
@@ -34,6 +38,11 @@ interface Token {
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1 };
+/** What a stored hash may ask of scrypt: a file edited by hand must not make one login take minutes or match anything. */
+const SCRYPT_LIMITS = { N: [1024, 1 << 20], r: [1, 32], p: [1, 16], saltBytes: [8, 64], hashBytes: [16, 64] } as const;
+const HASH_PATTERN = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$((?:[0-9a-f]{2})+)\$((?:[0-9a-f]{2})+)$/;
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number, options: object) => Promise<Buffer>;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 const NAME_RULE = "1 to 64 characters of A-Z a-z 0-9 _ . @ -, starting with a letter or digit";
 
@@ -43,12 +52,30 @@ function hashPassword(password: string): string {
 	return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("hex"), hash.toString("hex")].join("$");
 }
 
-function passwordMatches(password: string, stored: string): boolean {
-	const [kind, N, r, p, salt, hash] = stored.split("$");
-	if (kind !== "scrypt") return false;
-	const expected = Buffer.from(hash, "hex");
-	const got = scryptSync(password, Buffer.from(salt, "hex"), expected.byteLength, { N: Number(N), r: Number(r), p: Number(p) });
-	return timingSafeEqual(got, expected);
+interface StoredHash {
+	N: number;
+	r: number;
+	p: number;
+	salt: string;
+	hash: Buffer;
+}
+
+/** A stored password hash, or undefined when it is not one this receiver would make or accept. */
+function parseHash(stored: string): StoredHash | undefined {
+	const match = HASH_PATTERN.exec(stored);
+	if (!match) return undefined;
+	const [N, r, p] = [match[1], match[2], match[3]].map(Number);
+	const within = (value: number, [low, high]: readonly [number, number]) => value >= low && value <= high;
+	const hash = Buffer.from(match[5], "hex");
+	const fits = within(N, SCRYPT_LIMITS.N) && (N & (N - 1)) === 0 && within(r, SCRYPT_LIMITS.r) && within(p, SCRYPT_LIMITS.p) &&
+		within(match[4].length / 2, SCRYPT_LIMITS.saltBytes) && within(hash.byteLength, SCRYPT_LIMITS.hashBytes);
+	return fits ? { N, r, p, salt: match[4], hash } : undefined;
+}
+
+/** Off the event loop: a login's 50 ms or more of scrypt must not stall the cameras and the streams. */
+async function passwordMatches(password: string, stored: StoredHash): Promise<boolean> {
+	const got = await scryptAsync(password, Buffer.from(stored.salt, "hex"), stored.hash.byteLength, { N: stored.N, r: stored.r, p: stored.p, maxmem: 256 * stored.N * stored.r });
+	return timingSafeEqual(got, stored.hash);
 }
 
 function tokenHash(token: string): string {
@@ -115,16 +142,22 @@ export class ViewerAccess {
 	}
 
 	/** The user, when `password` is theirs; undefined otherwise (the same slow hash either way). */
-	logIn(name: string, password: string): Principal | undefined {
+	async logIn(name: string, password: string): Promise<Principal | undefined> {
 		const user = this.#file.contents.users.get(name);
-		const matches = passwordMatches(password, user?.password ?? dummyHash());
-		return user && matches ? { name: "user " + name, rights: user.rights, user: name } : undefined;
+		const stored = parseHash(user?.password ?? dummyHash())!;
+		const matches = await passwordMatches(password, stored);
+		return user && matches ? userPrincipal(name, user) : undefined;
 	}
 
-	/** `name` as a principal with the rights the file gives now, or undefined once the user is removed. */
-	user(name: string): Principal | undefined {
-		const user = this.#file.contents.users.get(name);
-		return user && { name: "user " + name, rights: user.rights, user: name };
+	/**
+	 * A session's principal as the file says now: its user's current rights, or undefined once the user
+	 * is removed or has a new password. Any other principal (a one-time link's) stands as it is.
+	 */
+	current(principal: Principal): Principal | undefined {
+		if (principal.user === undefined) return principal;
+		const user = this.#file.contents.users.get(principal.user.name);
+		const now = user && userPrincipal(principal.user.name, user);
+		return now?.user!.salt === principal.user.salt ? now : undefined;
 	}
 
 	/** The token's principal, or undefined for a token that is not (or no longer) one of ours. */
@@ -148,14 +181,20 @@ function parseViewers(file: unknown, path: string): Viewers {
 	if (!isObject(file) || !isObject(file.users ?? {}) || !isObject(file.tokens ?? {}))
 		throw xscamError("XSCAM_ERR_SECRET_FILE", path, "needs \"users\" and \"tokens\" objects");
 	for (const [name, user] of Object.entries((file.users ?? {}) as object)) {
-		if (!isObject(user) || typeof user.password !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path, "user " + JSON.stringify(name) + " has no password hash");
+		if (!isObject(user) || typeof user.password !== "string" || !parseHash(user.password))
+			throw xscamError("XSCAM_ERR_SECRET_FILE", path, "user " + JSON.stringify(name) + " has no password hash that xscam-server users add makes");
 		viewers.users.set(name, { password: user.password, rights: rightsOf(user.rights), added: String(user.added ?? "") });
 	}
 	for (const [label, token] of Object.entries((file.tokens ?? {}) as object)) {
-		if (!isObject(token) || typeof token.sha256 !== "string") throw xscamError("XSCAM_ERR_SECRET_FILE", path, "token " + JSON.stringify(label) + " has no hash");
+		if (!isObject(token) || typeof token.sha256 !== "string" || !SHA256_PATTERN.test(token.sha256))
+			throw xscamError("XSCAM_ERR_SECRET_FILE", path, "token " + JSON.stringify(label) + " has no hash of 64 hex digits");
 		viewers.tokens.set(label, { sha256: token.sha256, rights: rightsOf(token.rights), added: String(token.added ?? "") });
 	}
 	return viewers;
+}
+
+function userPrincipal(name: string, user: User): Principal {
+	return { name: "user " + name, rights: user.rights, user: { name, salt: parseHash(user.password)!.salt } };
 }
 
 let dummy: string | undefined;

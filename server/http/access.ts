@@ -1,15 +1,18 @@
 // Who may use the HTTP side (docs/security.md), checked on every request before its route runs:
 // 1. the Host must name this receiver: an IP address, localhost, or a --public-url host, so a page
 //    elsewhere cannot reach it through a DNS name it controls (DNS rebinding);
-// 2. the request must come from someone: a session cookie (the login page, or a one-time link), a token
-//    (Authorization: Bearer, basic auth's password, or ?token=), or a user's basic auth;
+// 2. the request must come from someone: a session cookie (the login page, or a one-time link) or a
+//    token (Authorization: Bearer, basic auth's password, or ?token=); a user's password is taken only
+//    by the login form, which is rate-limited, never in basic auth, where nothing would limit guessing;
 // 3. who it is must hold the route's right: "view" by default, "control" for changing settings;
 // 4. a request that changes something must come from this receiver's own pages, not another site's.
-// The login page and its form are the only routes open to anyone; logging in is rate-limited per address.
+// The login page, its form and its style sheet are the only routes open to anyone. A stream, which is one
+// request that never ends, is checked again every few seconds (stillHolds), so a revoked token, a removed
+// user or a logout ends it too.
 
 import { isIP } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Sessions } from "../auth/sessions";
+import { SESSION_MS, type Sessions } from "../auth/sessions";
 import type { Principal, Right, ViewerAccess } from "../auth/viewer-access";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
@@ -17,6 +20,8 @@ import { xscamError } from "../errors";
 declare module "fastify" {
 	interface FastifyRequest {
 		principal: Principal | undefined;
+		/** Whether this request's credentials, read again now, still hold `right` (for a request that lasts). */
+		stillHolds(right: Right): boolean;
 	}
 	interface FastifyContextConfig {
 		/** The right a route needs; "view" unless said; "none" for the login page. */
@@ -37,30 +42,39 @@ function hostAllowed(host: string | undefined, publicUrls: string[]): boolean {
 	return publicUrls.some((url) => new URL(url).hostname === name);
 }
 
-/** The principal of a request's credentials, if any hold. */
+/** The principal of a request's credentials, if any hold. Cheap: a map look-up and SHA-256, never scrypt. */
 function principalOf(request: FastifyRequest, access: ViewerAccess, sessions: Sessions): Principal | undefined {
 	const session = request.cookies[SESSION_COOKIE];
 	if (session !== undefined) {
 		const opened = sessions.principal(session);
-		const principal = opened?.user === undefined ? opened : access.user(opened.user); // a removed user's sessions end
+		const principal = opened && access.current(opened); // a removed user's sessions end, and those of an old password
 		if (principal) return principal;
 		if (opened) sessions.close(session);
 	}
-	const header = request.headers.authorization;
-	if (header?.startsWith("Bearer ")) return access.byToken(header.slice(7).trim());
-	if (header?.startsWith("Basic ")) {
-		const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
-		const colon = decoded.indexOf(":");
-		const [name, password] = colon < 0 ? [decoded, ""] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-		return access.byToken(password) ?? access.logIn(name, password); // a token as the password, any user name
+	const [scheme = "", credentials = ""] = (request.headers.authorization ?? "").trim().split(/\s+/, 2);
+	switch (scheme.toLowerCase()) { // schemes are case-insensitive (RFC 9110, 11.1)
+		case "bearer":
+			return access.byToken(credentials);
+		case "basic": {
+			const decoded = Buffer.from(credentials, "base64").toString("utf8");
+			return access.byToken(decoded.slice(decoded.indexOf(":") + 1)); // the token as the password, any user name
+		}
 	}
 	const token = (request.query as { token?: unknown }).token;
 	return typeof token === "string" ? access.byToken(token) : undefined;
 }
 
-/** Relative paths of this receiver only: never an open redirect. */
+const SELF = "http://receiver.invalid";
+
+/** A path of this receiver only, as a browser would read it (a backslash or a tab in it too): never an open redirect. */
 function safeNext(next: unknown): string {
-	return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+	if (typeof next !== "string" || !next.startsWith("/")) return "/";
+	const url = new URL(next, SELF);
+	return url.origin === SELF ? url.pathname + url.search : "/";
+}
+
+function text(value: unknown): string {
+	return typeof value === "string" ? value : "";
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -70,12 +84,17 @@ function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
 	throw xscamError("XSCAM_ERR_UNAUTHORIZED");
 }
 
-export function accessControl(core: Core, access: ViewerAccess, sessions: Sessions, secure: boolean) {
+export function accessControl(core: Core, access: ViewerAccess, sessions: Sessions) {
 	const { options, log } = core;
-	const cookie = { path: "/", httpOnly: true, sameSite: "strict" as const, secure, maxAge: 7 * 24 * 3600 };
+	// Secure when the browser reached us over HTTPS: our own TLS, or a --trust-proxy that says so.
+	const cookie = (request: FastifyRequest) =>
+		({ path: "/", httpOnly: true, sameSite: "strict" as const, secure: request.protocol === "https", maxAge: SESSION_MS / 1000 });
 
 	const plugin = async (app: FastifyInstance) => {
 		app.decorateRequest("principal", undefined);
+		app.decorateRequest("stillHolds", function (this: FastifyRequest, right: Right) {
+			return options.insecureViewers || (principalOf(this, access, sessions)?.rights.includes(right) ?? false);
+		});
 		app.addHook("onRequest", async (request, reply) => {
 			if (!hostAllowed(request.headers.host, options.publicUrls)) throw xscamError("XSCAM_ERR_HOST", JSON.stringify(request.headers.host ?? ""));
 			// A one-time link: the code becomes a session, and the page loads without it in its address.
@@ -84,30 +103,32 @@ export function accessControl(core: Core, access: ViewerAccess, sessions: Sessio
 				const redeemed = sessions.redeem(code);
 				if (redeemed === undefined) return reply.redirect("/login?expired=1", 303);
 				log.info({ who: redeemed.name, remote: request.ip }, "logged in with a one-time link");
-				return reply.setCookie(SESSION_COOKIE, sessions.open(redeemed), cookie).redirect("/", 303);
+				return reply.setCookie(SESSION_COOKIE, sessions.open(redeemed), cookie(request)).redirect("/", 303);
 			}
+			// Before the login form too: another site must not log a visitor in as someone else.
+			const origin = request.headers.origin;
+			const own = request.protocol + "://" + request.headers.host;
+			if (!SAFE_METHODS.has(request.method) && origin !== undefined && origin !== own && !options.publicUrls.includes(origin))
+				throw xscamError("XSCAM_ERR_CROSS_SITE", origin);
 			const right = request.routeOptions.config.right ?? "view";
 			if (right === "none") return;
 			const principal = options.insecureViewers ? ANYONE : principalOf(request, access, sessions);
 			if (principal === undefined) return refuse(request, reply);
 			if (!principal.rights.includes(right)) throw xscamError("XSCAM_ERR_FORBIDDEN", principal.name, right);
-			const origin = request.headers.origin;
-			const own = (secure ? "https://" : "http://") + request.headers.host;
-			if (!SAFE_METHODS.has(request.method) && origin !== undefined && origin !== own && !options.publicUrls.includes(origin))
-				throw xscamError("XSCAM_ERR_CROSS_SITE", origin);
 			request.principal = principal;
 		});
 
-		app.post<{ Body: { name?: string; password?: string; next?: string } }>("/login",
+		app.post<{ Body: { name?: unknown; password?: unknown; next?: unknown } | undefined }>("/login",
 			{ config: { right: "none", rateLimit: LOGIN_RATE } }, async (request, reply) => {
-				const { name = "", password = "", next } = request.body ?? {};
-				const principal = access.logIn(name, password);
+				const name = text(request.body?.name);
+				const { next } = request.body ?? {};
+				const principal = await access.logIn(name, text(request.body?.password));
 				if (principal === undefined) {
 					log.warn({ user: name, remote: request.ip }, "a failed login for " + JSON.stringify(name));
 					return reply.redirect("/login?failed=1&next=" + encodeURIComponent(safeNext(next)), 303);
 				}
 				log.info({ user: name, remote: request.ip }, principal.name + " logged in");
-				return reply.setCookie(SESSION_COOKIE, sessions.open(principal), cookie).redirect(safeNext(next), 303);
+				return reply.setCookie(SESSION_COOKIE, sessions.open(principal), cookie(request)).redirect(safeNext(next), 303);
 			});
 
 		app.post("/logout", async (request, reply) => {

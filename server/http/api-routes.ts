@@ -17,7 +17,7 @@ export function cameraOf(core: Core, id: string): Camera {
 	return camera;
 }
 
-/** Control requests a second, per camera and per client (its user or token, else its address). */
+/** Control requests a second, per camera and per client (its user or token; its address when --insecure-viewers lets anyone in). */
 const PER_CAMERA = 10;
 const PER_CLIENT = 5;
 
@@ -37,7 +37,7 @@ export function apiRoutes(core: Core, status: (camera: Camera) => CameraStatus) 
 		// 504) and check it answers exactly the keys asked (or 502), 4. return it.
 		app.post<IdParams & { Body: unknown }>("/api/cameras/:id/control", { config: { right: "control" } }, async (request) => {
 			const camera = cameraOf(core, request.params.id);
-			const client = request.principal?.name ?? request.ip;
+			const client = core.options.insecureViewers ? "address " + request.ip : request.principal!.name;
 			if (!perClient.take(client)) throw xscamError("XSCAM_ERR_CONTROL_RATE", client, PER_CLIENT, "control requests");
 			if (!perCamera.take(camera.id)) throw xscamError("XSCAM_ERR_CONTROL_RATE", "camera " + camera.id, PER_CAMERA, "control requests");
 			const { connection, controls } = camera.presence;

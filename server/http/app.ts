@@ -33,6 +33,9 @@ export interface HttpPart extends Part {
 
 /** Control requests carry a few settings; nothing else takes a body. */
 const BODY_LIMIT_BYTES = 16 * 1024;
+/** Bounds on what a client that sends nothing can hold: a slow request, a TLS handshake never finished. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Who may use the HTTP side: the users and tokens, and the logged-in browsers. */
 export interface HttpAccess {
@@ -59,8 +62,12 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 		bodyLimit: BODY_LIMIT_BYTES,
 		forceCloseConnections: true, // close() must not wait for keep-alive sockets
 		clientErrorHandler: answerBadHttp,
-		...(core.tls && { https: core.tls }),
+		requestTimeout: REQUEST_TIMEOUT_MS, // a request's headers and body; a stream, once asked for, is not bound by it
+		// a reverse proxy's X-Forwarded-For and -Proto, believed only from these addresses: per-client limits see the client
+		trustProxy: options.trustProxy.length > 0 ? options.trustProxy : false,
+		...(core.tls && { https: { ...core.tls, handshakeTimeout: HANDSHAKE_TIMEOUT_MS } }),
 	});
+	app.server.maxConnections = options.maxHttpConnections; // beyond it, a new connection is closed at once
 	const fanOut = new FanOut(core);
 	const status = (camera: Camera) => cameraStatus(camera, core.clock.now(), fanOut.count(camera.id));
 	const unsubscribe = core.frames.subscribe((camera, frame) => fanOut.publish(camera, frame));
@@ -81,7 +88,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 	app.register(fastifyRateLimit, { global: false }); // per route: logging in, and control requests
 	app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) =>
 		done(null, Object.fromEntries(new URLSearchParams(body as string)))); // the login form
-	app.register(accessControl(core, access, sessions, core.tls !== undefined));
+	app.register(accessControl(core, access, sessions));
 	app.register(pageRoutes);
 	app.register(apiRoutes(core, status));
 	app.register(mediaRoutes(core, fanOut));

@@ -9,6 +9,8 @@ import { MJPEG_CONTENT_TYPE } from "./fan-out";
 import type { FanOut } from "./fan-out";
 
 const NO_CACHE = "no-cache, no-store, must-revalidate";
+/** How often a stream's credentials are read again: a revoked token or a removed user stops watching within this. */
+const ACCESS_RECHECK_MS = 5000;
 
 export function mediaRoutes(core: Core, fanOut: FanOut) {
 	return async (app: FastifyInstance) => {
@@ -17,7 +19,14 @@ export function mediaRoutes(core: Core, fanOut: FanOut) {
 			if (request.method === "HEAD") return reply.type(MJPEG_CONTENT_TYPE).header("cache-control", NO_CACHE).send();
 			// From here on the fan-out writes the raw socket: status line, headers and parts (fan-out.ts says why).
 			reply.hijack();
-			fanOut.add(camera, request.raw.socket);
+			const { socket } = request.raw;
+			fanOut.add(camera, socket);
+			const cancel = core.clock.every(ACCESS_RECHECK_MS, () => {
+				if (request.stillHolds("view")) return;
+				core.log.info({ camera: camera.id, remote: request.ip }, "viewer " + request.ip + " of camera " + camera.id + " may no longer view it: stream ended");
+				socket.destroy();
+			});
+			socket.once("close", cancel);
 			return reply;
 		});
 

@@ -85,7 +85,8 @@ export class CameraSession implements CameraConnection {
 	#closing = false; // close() was called or the connection ended: nothing more is read or written
 	#error: Error | undefined; // why it is closing; set once
 
-	constructor(pipe: SessionPipe, core: Core, hooks: SessionHooks) {
+	/** `admitBy`: the clock's time by which the camera must be admitted (a TLS connection spent some of it on its handshake). */
+	constructor(pipe: SessionPipe, core: Core, hooks: SessionHooks, admitBy = core.clock.now() + core.options.helloTimeoutMs) {
 		this.#pipe = pipe;
 		this.#core = core;
 		this.#hooks = hooks;
@@ -97,7 +98,7 @@ export class CameraSession implements CameraConnection {
 		this.#intake = new FrameIntake(core, this.remote);
 		this.#lastHeard = core.clock.now();
 		const { helloTimeoutMs } = core.options;
-		this.#cancelTimer = core.clock.after(helloTimeoutMs, () => this.close(xscamError("XSCAM_ERR_HELLO_TIMEOUT", helloTimeoutMs)));
+		this.#cancelTimer = core.clock.after(Math.max(0, admitBy - this.#lastHeard), () => this.close(xscamError("XSCAM_ERR_HELLO_TIMEOUT", helloTimeoutMs)));
 	}
 
 	/** Bytes from the camera. */

@@ -36,15 +36,17 @@ export function registerIngest(core: Core): IngestPart {
 
 	const handshakes = new Set<Socket>(); // TLS connections not through their handshake: unadmitted too
 	const secureContext = core.tls && createSecureContext(core.tls);
-	const startSession = (socket: Socket) => {
+	const startSession = (socket: Socket, admitBy?: number) => {
 		accepted++;
-		const session = serveSocket(socket, core, hooks);
+		const session = serveSocket(socket, core, hooks, admitBy);
 		sessions.add(session);
 		waiting.add(session);
 	};
-	// With a certificate, a connection becomes a session once its TLS handshake is done, which must be
-	// within the hello timeout too; a failed handshake closes the connection, logging nothing.
+	// With a certificate, a connection becomes a session once its TLS handshake is done; the handshake,
+	// the hello and the proof together must be within the hello timeout. A failed handshake closes the
+	// connection, logging nothing.
 	const startHandshake = (raw: Socket, context: SecureContext) => {
+		const admitBy = core.clock.now() + options.helloTimeoutMs;
 		const cancelTimeout = core.clock.after(options.helloTimeoutMs, () => raw.destroy());
 		const done = () => {
 			handshakes.delete(raw);
@@ -56,7 +58,7 @@ export function registerIngest(core: Core): IngestPart {
 		socket.on("error", () => raw.destroy());
 		socket.once("secure", () => {
 			done();
-			startSession(socket);
+			startSession(socket, admitBy);
 		});
 	};
 	const server = createServer((raw) => {
