@@ -1,7 +1,8 @@
 // Every message of docs/protocol.md in one table: its type byte, the bounds of its body, how the body
 // is read and how it is written, beside the interface of the decoded message. The decoder and the
 // encoder know only the header and this table, so a new message is one row here and its interface.
-// Which way a message travels follows from its type byte (constants.SERVER_TO_DEVICE).
+// Which way a message travels follows from its type byte (constants.SERVER_TO_DEVICE). Longer than 300
+// lines on purpose: split, the wire format could no longer be read whole in one place.
 
 import {
 	FRAME_FIELDS_BYTES, HEAP_UNKNOWN, ID_PATTERN, ID_RULE, MAX_ID_BYTES, MAX_JSON_BYTES, MAX_STRING_BYTES, NONCE_BYTES, PROOF_BYTES,
