@@ -59,12 +59,13 @@ export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: Tl
 			});
 		}
 
-		read(into?: number | ArrayBufferView) {
-			return this.#tcp.read(into as ArrayBufferView);
+		/** The TLS session reads into views of its packet buffer only (modules/crypt/ssl/session_419.js). */
+		read(into: Uint8Array) {
+			return this.#tcp.read(into);
 		}
 
 		/** The space left (the SDK's typings say void; lwip/tcp.c returns it, and the TLS socket reads it). */
-		write(bytes: ArrayBufferLike | ArrayBufferView): unknown {
+		write(bytes: ArrayBuffer | Uint8Array): unknown {
 			return this.#tcp.write(bytes);
 		}
 
