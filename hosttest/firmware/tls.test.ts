@@ -68,7 +68,7 @@ it("verifies the receiver, authenticates, streams frames bigger than a TLS recor
 it.each([
 	["a receiver whose certificate another CA signed", () => makeTestCertificates(), /TLS: .*(certificate|signature)/i],
 	["a receiver whose certificate does not name the address the camera dials", () => makeTestCertificates(["other.example"], certs), /TLS: .*(altnames|does not match)/i],
-	["a receiver without TLS (it closes on the ClientHello, as on any bad first bytes)", () => "none" as const, /cannot connect/],
+	["a receiver without TLS (it closes on the ClientHello, as on any bad first bytes)", () => "none" as const, /TLS: the receiver closed the connection during the handshake \(is it serving TLS\?\)/],
 ])("sends nothing to %s: it says why, and tries again later", async (_name, served, reason) => {
 	const keys = new CameraKeys(undefined);
 	const key = keys.add("cam-1");
@@ -79,4 +79,14 @@ it.each([
 	const failures = trace.filter((line) => line.includes("; retry in"));
 	for (const line of failures) expect(line).toMatch(reason);
 	expect(receiver!.status("cam-1")?.frames.received ?? 0).toBe(0);
+}, 30_000);
+
+it("says it cannot connect, not that TLS failed, when nothing listens at the receiver's address", async () => {
+	const { ingestPort } = await tlsReceiver(certs, new CameraKeys(undefined));
+	await receiver!.close(); // the port is free again, and nothing listens there
+	receiver = undefined;
+	const trace: string[] = [];
+	device = await boot(deviceBoard({ port: ingestPort, manifest: { tlsCa: base64Der(certs.ca) }, trace: (text) => trace.push(text) }));
+	await until(() => trace.filter((line) => line.includes("; retry in")).length >= 2, "two failed tries: " + trace.join(""), 200_000);
+	for (const line of trace.filter((text) => text.includes("; retry in"))) expect(line).toMatch(/\(TLS\): cannot connect; retry in/);
 }, 30_000);

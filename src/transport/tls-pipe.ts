@@ -29,6 +29,7 @@ type Callback = (count?: number) => void;
 /** Throws what the SDK throws when it cannot even try (no route: "connect error"). */
 export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: TlsTrust, options: PipeOptions): RecordPipe {
 	let failed = false;
+	let phase: "connecting" | "handshaking" | "secured" = "connecting";
 	const fail = (error: unknown) => {
 		if (failed) return;
 		failed = true;
@@ -54,7 +55,10 @@ export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: Tl
 			this.#tcp = new Socket({
 				...tcpOptions,
 				onReadable: guard(tcpOptions.onReadable as Callback),
-				onWritable: guard(tcpOptions.onWritable as Callback),
+				onWritable: guard((count) => {
+					if (phase === "connecting") phase = "handshaking"; // TCP is up: the TLS socket starts its handshake here
+					(tcpOptions.onWritable as Callback)(count);
+				}),
 				onError: guard(tcpOptions.onError as Callback),
 			});
 		}
@@ -79,10 +83,15 @@ export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: Tl
 			address: options.address, port: options.port, nodelay: true, host: trust.host,
 			TCP: { io: GuardedTCP }, secure: { certificate: trust.ca, verify: true },
 			...callbacks,
+			onWritable(count: number) {
+				phase = "secured"; // the TLS socket calls it only once its handshake is done
+				callbacks.onWritable(count);
+			},
 			onError() {
 				if (failed) return; // the guard reported it already
 				failed = true;
-				callbacks.onError();
+				if (phase === "handshaking") options.onError("TLS: the receiver closed the connection during the handshake (is it serving TLS?)");
+				else callbacks.onError(); // the session says "cannot connect" or "connection lost"
 			},
 		};
 		// The SDK's typings make read()'s count required; tlssocket.js reads all there is without one.
