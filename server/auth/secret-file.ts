@@ -6,7 +6,7 @@
 // only the receiver's user reads it. A file that others can read is used, with one warning naming it:
 // refusing to start would be worse than the risk it reports.
 
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { xscamError } from "../errors";
 
 /** The file's JSON, or undefined when there is no file; XSCAM_ERR_SECRET_FILE when it cannot be read or parsed. */
@@ -98,7 +98,7 @@ export function writeSecretFile(path: string, value: unknown): void {
 	const temporary = path + ".new";
 	const fd = openSync(temporary, "w", 0o600);
 	try {
-		writeSync(fd, JSON.stringify(value, null, "\t") + "\n");
+		writeFileSync(fd, JSON.stringify(value, null, "\t") + "\n");
 		fsyncSync(fd); // on the disk before the rename makes it the file
 	}
 	finally {

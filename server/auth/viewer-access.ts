@@ -38,8 +38,11 @@ interface Token {
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1 };
-/** What a stored hash may ask of scrypt: a file edited by hand must not make one login take minutes or match anything. */
-const SCRYPT_LIMITS = { N: [1024, 1 << 20], r: [1, 32], p: [1, 16], saltBytes: [8, 64], hashBytes: [16, 64] } as const;
+/**
+ * What a stored hash may ask of scrypt: a file edited by hand must not make one login take seconds and
+ * 128 * N * r bytes (64 MiB at most here, 16 MiB for ours), nor match any password (an empty hash).
+ */
+const SCRYPT_LIMITS = { N: [1024, 1 << 16], r: [1, 8], p: [1, 4], saltBytes: [8, 64], hashBytes: [16, 64] } as const;
 const HASH_PATTERN = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$((?:[0-9a-f]{2})+)\$((?:[0-9a-f]{2})+)$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number, options: object) => Promise<Buffer>;
