@@ -236,6 +236,16 @@ describe("the HTTP side's other defences", () => {
 		held[1].destroy();
 	});
 
+	it("with --insecure-viewers, limits control requests per address, so one client in a loop does not starve the others", async () => {
+		harness = await startReceiver({ insecureViewers: true, trustProxy: ["127.0.0.1"] }); // two clients behind one proxy
+		const { camera } = await FakeCamera.online(harness.ingestPort, "porch");
+		camera.answerControls((settings) => ({ applied: settings }));
+		const from = (client: string) => control({ "x-forwarded-for": client });
+		const looping = await Promise.all(Array.from({ length: 20 }, () => from("203.0.113.5")));
+		expect(looping.filter(({ status }) => status === 429)).toHaveLength(15);
+		expect((await from("198.51.100.7")).status).toBe(200);
+	});
+
 	it("says at start when nobody can log in", async () => {
 		harness = await startReceiver({ insecureViewers: false, viewerAccess: new ViewerAccess(undefined) });
 		expect(harness.lines.find((line) => line.msg.startsWith("no users or tokens"))).toMatchObject({ level: WARN });
