@@ -4,27 +4,27 @@
 // receiver bound to more than this machine says so at start.
 
 import { readFileSync } from "node:fs";
-import { createSecureContext } from "node:tls";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { xscamError } from "./errors";
 import type { ResolvedOptions } from "./options";
 
 export interface TlsFiles {
 	cert: Buffer;
 	key: Buffer;
+	/** Made from them once, here, where it checks them: the camera port serves it. */
+	context: SecureContext;
 }
 
 export function readTlsFiles({ tlsCert, tlsKey }: ResolvedOptions): TlsFiles | undefined {
 	if (tlsCert === "" && tlsKey === "") return undefined;
 	if (tlsCert === "" || tlsKey === "") throw xscamError("XSCAM_ERR_TLS", "give both --tls-cert and --tls-key");
-	let files: TlsFiles;
 	try {
-		files = { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) };
-		createSecureContext(files); // throws for a key that does not match the certificate, or PEM that is not
+		const files = { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) };
+		return { ...files, context: createSecureContext(files) }; // throws for a key that does not match the certificate, or PEM that is not
 	}
 	catch (error) {
 		throw xscamError("XSCAM_ERR_TLS", (error as Error).message.split("\n")[0]);
 	}
-	return files;
 }
 
 /** Whether `host` is this machine only. */

@@ -65,7 +65,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 		requestTimeout: REQUEST_TIMEOUT_MS, // a request's headers and body; a stream, once asked for, is not bound by it
 		// a reverse proxy's X-Forwarded-For and -Proto, believed only from these addresses: per-client limits see the client
 		trustProxy: options.trustProxy.length > 0 ? options.trustProxy : false,
-		...(core.tls && { https: { ...core.tls, handshakeTimeout: HANDSHAKE_TIMEOUT_MS } }),
+		...(core.tls && { https: { cert: core.tls.cert, key: core.tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS } }),
 	});
 	app.server.maxConnections = options.maxHttpConnections; // beyond it, a new connection is closed at once
 	const fanOut = new FanOut(core);

@@ -6,7 +6,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo, Socket } from "node:net";
 import type { SecureContext } from "node:tls";
-import { createSecureContext, TLSSocket } from "node:tls";
+import { TLSSocket } from "node:tls";
 import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
@@ -35,7 +35,7 @@ export function registerIngest(core: Core): IngestPart {
 	};
 
 	const handshakes = new Set<Socket>(); // TLS connections not through their handshake: unadmitted too
-	const secureContext = core.tls && createSecureContext(core.tls);
+	const secureContext = core.tls?.context;
 	const startSession = (socket: Socket, admitBy?: number) => {
 		accepted++;
 		const session = serveSocket(socket, core, hooks, admitBy);
