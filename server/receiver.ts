@@ -24,10 +24,11 @@ import { counter, createRegistry, gauge } from "./metrics";
 import { resolveOptions } from "./options";
 import type { ReceiverOptions } from "./options";
 import { registerRecorder } from "./record/recorder";
+import { registerRtsp } from "./rtsp/server";
 
 export interface Receiver {
-	/** Binds both ports (0: an ephemeral port) and resolves with the real ones. Rejects with a coded error, having released everything. */
-	start(): Promise<{ ingestPort: number; httpPort: number }>;
+	/** Binds its ports (0: an ephemeral port) and resolves with the real ones. Rejects with a coded error, having released everything. */
+	start(): Promise<{ ingestPort: number; httpPort: number; rtspPort: number }>;
 	/** Closes cameras, viewers, files, timers and ports; resolves when all are released. Idempotent. */
 	close(): Promise<void>;
 	/** The status of one camera (as GET /api/cameras/:id), or of all. */
@@ -58,7 +59,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const sessions = new Sessions(clock);
 	const ingest = registerIngest(core);
 	const http = registerHttp(core, { access, sessions });
-	const parts: Part[] = [registerRecorder(core), ingest, http]; // the recorder first: it must see the first frame
+	const rtsp = registerRtsp(core, access);
+	const parts: Part[] = [registerRecorder(core), ingest, http, rtsp]; // the recorder first: it must see the first frame
 	let used = false; // a receiver starts once; a second start needs a new receiver (ports, timers, state)
 	let closing: Promise<void> | undefined;
 
@@ -79,7 +81,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 			warnAboutViewers(core, access);
 			if (!core.tls && !isLoopback(resolved.host))
 				log.warn("no --tls-cert: cameras and viewers on " + resolved.host + " are served in clear text; anyone on the way can read the frames (docs/security.md)");
-			const ports = { ingestPort: ingest.port, httpPort: http.port };
+			const ports = { ingestPort: ingest.port, httpPort: http.port, rtspPort: rtsp.port };
 			log.info({ ...ports, host: resolved.host, tls: core.tls !== undefined }, "xscam receiver listening: cameras on port " + ports.ingestPort +
 				(core.tls ? " (TLS)" : "") + ", viewers on " + (core.tls ? "https" : "http") + "://" +
 				(resolved.host === "0.0.0.0" || resolved.host === "::" ? "localhost" : resolved.host) + ":" + ports.httpPort + "/");
