@@ -37,7 +37,7 @@ export async function startE2eReceiver(options: ReceiverOptions = {}): Promise<E
 	const viewerAccess = new ViewerAccess(undefined);
 	const token = viewerAccess.addToken("e2e", ["view", "control"]);
 	viewerAccess.addUser(E2E_USER.name, E2E_USER.password, ["view"]);
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), cameraKeys: TEST_KEYS, viewerAccess, ...options });
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), cameraKeys: TEST_KEYS, viewerAccess, ...options });
 	const { ingestPort, httpPort } = await receiver.start();
 	const base = "http://127.0.0.1:" + httpPort;
 	return { receiver, ingestPort, base, token, loginLink: () => base + "/?login=" + receiver.grantLogin() };

@@ -31,7 +31,7 @@ afterEach(async () => {
 
 async function realReceiver(keys: CameraKeys) {
 	const { logger, lines } = captureLog();
-	receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, cameraKeys: keys });
+	receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logger, cameraKeys: keys });
 	return { ...(await receiver.start()), lines };
 }
 

@@ -42,7 +42,7 @@ async function tlsReceiver(served: TestCertificates | "none", keys: CameraKeys) 
 		writeFileSync(tls.tlsCert!, served.cert);
 		writeFileSync(tls.tlsKey!, served.key);
 	}
-	receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, cameraKeys: keys, ...tls });
+	receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logger, cameraKeys: keys, ...tls });
 	return { ...(await receiver.start()), lines };
 }
 

@@ -35,8 +35,9 @@ describe("the receiver's life", () => {
 		expect(harness.lines.filter((line) => line.code === "XSCAM_ERR_SHUTDOWN")).toHaveLength(2);
 		// 2. a new receiver on the very same ports (what Ctrl-C and start again does)
 		const { logger } = captureLog();
-		const again = createReceiver({ ingestPort: harness.ingestPort, httpPort: harness.httpPort, host: "127.0.0.1", logger, clock: new ManualClock(), cameraKeys: TEST_KEYS });
-		expect(await again.start()).toEqual({ ingestPort: harness.ingestPort, httpPort: harness.httpPort });
+		const ports = { ingestPort: harness.ingestPort, httpPort: harness.httpPort, rtspPort: harness.rtspPort };
+		const again = createReceiver({ ...ports, host: "127.0.0.1", logger, clock: new ManualClock(), cameraKeys: TEST_KEYS });
+		expect(await again.start()).toEqual(ports);
 		await again.close();
 	});
 
@@ -51,7 +52,7 @@ describe("the receiver's life", () => {
 		};
 		const before = count();
 		const { logger } = captureLog();
-		const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, record: true, recordingDir: dir, cameraKeys: TEST_KEYS, insecureViewers: true });
+		const receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logger, record: true, recordingDir: dir, cameraKeys: TEST_KEYS, insecureViewers: true });
 		const { ingestPort, httpPort } = await receiver.start();
 		const { camera } = await FakeCamera.online(ingestPort, "cam");
 		const viewer = await MjpegClient.open(httpPort, "/cameras/cam/stream.mjpeg");
@@ -61,7 +62,7 @@ describe("the receiver's life", () => {
 		await Promise.all([camera.closed, viewer.closed]);
 		await new Promise((resolve) => setImmediate(resolve));
 		const after = count();
-		for (const resource of ["TCPServerWrap", "TCPSocketWrap", "Timeout", "FSReqPromise", "descriptors"])
+		for (const resource of ["TCPServerWrap", "TCPSocketWrap", "UDPWrap", "Timeout", "FSReqPromise", "descriptors"])
 			expect(after[resource] ?? 0, resource).toBeLessThanOrEqual(before[resource] ?? 0);
 		rmSync(dir, { recursive: true, force: true });
 	});
@@ -71,7 +72,7 @@ describe("the receiver's life", () => {
 		const spare = await occupy(); // a free port for ingest: taken, then let go
 		await new Promise((resolve) => spare.server.close(resolve));
 		const { logger } = captureLog();
-		const receiver = createReceiver({ ingestPort: spare.port, httpPort: busy.port, host: "127.0.0.1", logger, clock: new ManualClock(), cameraKeys: TEST_KEYS });
+		const receiver = createReceiver({ ingestPort: spare.port, httpPort: busy.port, rtspPort: 0, host: "127.0.0.1", logger, clock: new ManualClock(), cameraKeys: TEST_KEYS });
 		await expect(receiver.start()).rejects.toMatchObject({
 			code: "XSCAM_ERR_PORT_IN_USE", message: "http port " + busy.port + " is already in use on 127.0.0.1",
 		});

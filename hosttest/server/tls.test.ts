@@ -148,7 +148,7 @@ describe("a certificate and key that cannot be used", () => {
 	];
 	it.each(cases)("stops it at creation with one line: %s", (_name, files, message) => {
 		let thrown: unknown;
-		try { createReceiver({ ingestPort: 0, httpPort: 0, ...files }); }
+		try { createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, ...files }); }
 		catch (error) { thrown = error; }
 		expect(thrown).toMatchObject({ code: "XSCAM_ERR_TLS" });
 		expect((thrown as Error).message).toMatch(message);

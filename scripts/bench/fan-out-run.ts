@@ -31,7 +31,7 @@ interface BenchServer {
 
 async function startXscam(): Promise<BenchServer> {
 	// The stall timeout outlasts the run: the stalled viewer stays, and what it costs is measured.
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logLevel: "silent", viewerStallMs: 10 * (WARM_UP_MS + WINDOW_MS) });
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logLevel: "silent", viewerStallMs: 10 * (WARM_UP_MS + WINDOW_MS) });
 	const { ingestPort, httpPort } = await receiver.start();
 	return {
 		ingestPort, httpPort, streamPath: "/cameras/" + CAMERA_ID + "/stream.mjpeg",

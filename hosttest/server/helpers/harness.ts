@@ -25,6 +25,7 @@ export interface Harness {
 	lines: LogLine[];
 	ingestPort: number;
 	httpPort: number;
+	rtspPort: number;
 	/** http://127.0.0.1:<port> */
 	base: string;
 	close(): Promise<void>;
@@ -40,9 +41,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Harn
 	const clock = new ManualClock();
 	const { logger, lines } = captureLog();
 	// Viewers need no credentials here unless a test says so (access.test.ts): these tests are about the rest.
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, host: "127.0.0.1", logger, clock, cameraKeys: TEST_KEYS, insecureViewers: true, ...options });
-	const { ingestPort, httpPort } = await receiver.start();
-	return { receiver, clock, lines, ingestPort, httpPort, base: "http://127.0.0.1:" + httpPort, close: () => receiver.close() };
+	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logger, clock, cameraKeys: TEST_KEYS, insecureViewers: true, ...options });
+	const { ingestPort, httpPort, rtspPort } = await receiver.start();
+	return { receiver, clock, lines, ingestPort, httpPort, rtspPort, base: "http://127.0.0.1:" + httpPort, close: () => receiver.close() };
 }
 
 /**
