@@ -51,11 +51,12 @@ const program = new Command("npm start --")
 	.addOption(new Option("--keys-file <path>", "with --server: the cameras' keys (sim-1, sim-2, …), as that receiver's").default("xscam-keys.json"))
 	.addOption(new Option("--http-port <port>", "the web page's port").default(8080).argParser(integer(0, 65535)))
 	.addOption(new Option("--ingest-port <port>", "the cameras' port").default(8700).argParser(integer(0, 65535)))
-	.addOption(new Option("--host <address>", "the address both ports bind to").default("127.0.0.1"))
+	.addOption(new Option("--rtsp-port <port>", "the RTSP port, for NVRs and players").default(8554).argParser(integer(0, 65535)))
+	.addOption(new Option("--host <address>", "the address the ports bind to").default("127.0.0.1"))
 	.showSuggestionAfterError();
 program.parse();
 const options = program.opts<{
-	cameras: number; frameSize: string; fps: number; server?: { host: string; port: number }; keysFile: string; httpPort: number; ingestPort: number; host: string;
+	cameras: number; frameSize: string; fps: number; server?: { host: string; port: number }; keysFile: string; httpPort: number; ingestPort: number; rtspPort: number; host: string;
 }>();
 
 function say(line: string): void {
@@ -108,23 +109,25 @@ const streamToken = viewerAccess.addToken("npm-start", ["view"]);
 
 let target = options.server;
 let liveView: string | undefined;
-let streamUrl: string | undefined;
+let streamUrls: ((id: string) => string) | undefined;
 if (!target) {
 	say("starting the receiver…");
 	// this machine only, unless told otherwise: the demo's link and token are throw-away, but they open everything
 	receiver = createReceiver({
-		ingestPort: options.ingestPort, httpPort: options.httpPort, host: options.host, logger: receiverLog, cameraKeys: keys, viewerAccess,
+		ingestPort: options.ingestPort, httpPort: options.httpPort, rtspPort: options.rtspPort, host: options.host, logger: receiverLog, cameraKeys: keys, viewerAccess,
 	});
 	try {
-		const { ingestPort, httpPort } = await receiver.start();
+		const { ingestPort, httpPort, rtspPort } = await receiver.start();
 		target = { host: "127.0.0.1", port: ingestPort };
-		const origin = "http://" + (options.host === "127.0.0.1" || options.host === "0.0.0.0" ? "localhost" : options.host) + ":" + httpPort;
+		const name = options.host === "127.0.0.1" || options.host === "0.0.0.0" ? "localhost" : options.host;
+		const origin = "http://" + name + ":" + httpPort;
 		liveView = origin + "/?login=" + receiver.grantLogin();
-		streamUrl = origin + "/cameras/sim-1/stream.mjpeg?token=" + streamToken;
+		streamUrls = (id) => "  " + id + ": " + origin + "/cameras/" + id + "/stream.mjpeg?token=" + streamToken +
+			"\n  " + " ".repeat(id.length) + "  rtsp://npm-start:" + streamToken + "@" + name + ":" + rtspPort + "/" + id;
 	}
 	catch (error) {
 		process.stderr.write("npm start: " + (isXscamError(error) ? error.message : String(error)) +
-			(isXscamError(error) && error.code === "XSCAM_ERR_PORT_IN_USE" ? " (is xscam already running? choose another with --http-port or --ingest-port)" : "") + "\n");
+			(isXscamError(error) && error.code === "XSCAM_ERR_PORT_IN_USE" ? " (is xscam already running? choose another with --http-port, --ingest-port or --rtsp-port)" : "") + "\n");
 		await stop(1);
 	}
 }
@@ -139,6 +142,8 @@ for (const id of ids) {
 }
 if (liveView) {
 	say("\nlive view: " + liveView + "   (a one-time link; Ctrl-C stops)");
-	say("stream for VLC or ffmpeg: " + streamUrl);
+	say("streams for VLC, ffmpeg or an NVR (MJPEG, and RTSP):");
+	for (const id of ids.slice(0, 10)) say(streamUrls!(id));
+	if (ids.length > 10) say("  … and the same for " + ids.slice(10).join(", ").replace(/^(.{60}).+$/, "$1…"));
 	say(options.host === "127.0.0.1" ? "(this machine only: --host 0.0.0.0 opens it to your network)\n" : "");
 }

@@ -23,6 +23,7 @@ export interface E2eReceiver {
 	ingestPort: number;
 	/** http://127.0.0.1:<port> */
 	base: string;
+	rtspPort: number;
 	/** A token with the rights to watch and to change settings, for clients that cannot log in. */
 	token: string;
 	/** A one-time login link, for a browser. */
@@ -38,9 +39,9 @@ export async function startE2eReceiver(options: ReceiverOptions = {}): Promise<E
 	const token = viewerAccess.addToken("e2e", ["view", "control"]);
 	viewerAccess.addUser(E2E_USER.name, E2E_USER.password, ["view"]);
 	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logger: pino({ level: "warn" }), cameraKeys: TEST_KEYS, viewerAccess, ...options });
-	const { ingestPort, httpPort } = await receiver.start();
+	const { ingestPort, httpPort, rtspPort } = await receiver.start();
 	const base = "http://127.0.0.1:" + httpPort;
-	return { receiver, ingestPort, base, token, loginLink: () => base + "/?login=" + receiver.grantLogin() };
+	return { receiver, ingestPort, base, rtspPort, token, loginLink: () => base + "/?login=" + receiver.grantLogin() };
 }
 
 export interface Feed {

@@ -17,9 +17,10 @@ import { afterAll, expect, it } from "vitest";
 import { OUTPUT_DIR } from "./feed";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-/** The live view's one-time link and the stream's URL with its token, as `npm start` printed them. */
+/** The live view's one-time link and the streams' URLs with their token, as `npm start` printed them. */
 const LIVE_VIEW = /live view: (http:\/\/localhost:8080\/\?login=[\w-]+)/;
-const STREAM = /stream for VLC or ffmpeg: (http:\/\/localhost:8080\/cameras\/sim-1\/stream\.mjpeg\?token=[\w-]+)/;
+const STREAM = /sim-1: (http:\/\/localhost:8080\/cameras\/sim-1\/stream\.mjpeg\?token=[\w-]+)/;
+const RTSP = /(rtsp:\/\/npm-start:[\w-]+@localhost:8554\/sim-1)\n/;
 
 const printed = (run: Run, pattern: RegExp) => pattern.exec(run.output.join(""))?.[1];
 
@@ -127,7 +128,7 @@ afterAll(async () => {
 it("runs the README's commands in a fresh clone: live frames at localhost:8080 within a minute, Ctrl-C, and again", async () => {
 	const commands = quickStartCommands();
 	expect(commands).toBe("npm install && npm start");
-	for (const port of [8080, 8700]) expect(await portFree(port), "port " + port + " must be free for the README's commands").toBe(true);
+	for (const port of [8080, 8700, 8554]) expect(await portFree(port), "port " + port + " must be free for the README's commands").toBe(true);
 	const cloned = spawnSync("git", ["clone", "--quiet", ROOT, clone], { encoding: "utf8" });
 	expect(cloned.status, cloned.stderr).toBe(0);
 
@@ -145,6 +146,10 @@ it("runs the README's commands in a fresh clone: live frames at localhost:8080 w
 		expect([frame[0], frame[1], frame[frame.length - 2], frame[frame.length - 1]]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
 	}
 	expect(new Set(frames.map((frame) => frame.toString("base64"))).size).toBe(5); // a moving pattern: all differ
+	// the RTSP URL it printed plays too (ffmpeg, as an NVR would take it)
+	const rtsp = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-rtsp_transport", "tcp", "-i", printed(first, RTSP)!,
+		"-frames:v", "3", "-f", "null", "-"], { encoding: "utf8", timeout: 30_000 });
+	expect(rtsp.status, "ffmpeg on " + printed(first, RTSP) + ": " + rtsp.stderr).toBe(0);
 
 	// 2. what a person sees, for the README
 	const browser = await chromium.launch({
