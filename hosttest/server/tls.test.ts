@@ -15,6 +15,7 @@ import { createReceiver } from "../../server/receiver";
 import { FakeCamera } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until, WARN } from "./helpers/harness";
 import type { Harness } from "./helpers/harness";
+import { RtspClient, syntheticRtpJpeg } from "./helpers/rtsp-client";
 import { makeTestCertificates } from "./helpers/test-certs";
 
 const dir = mkdtempSync(join(tmpdir(), "xscam-tls-"));
@@ -106,6 +107,24 @@ describe("with a certificate", () => {
 		const camera = await FakeCamera.connect(harness.ingestPort, { ca: certs.ca }); // room again
 		await camera.greet("porch");
 		await camera.close();
+	});
+});
+
+describe("with a certificate, RTSP", () => {
+	it("is rtsps: frames over the TLS connection, UDP refused (461: it would carry them in clear), clear text dropped", async () => {
+		harness = await startReceiver({ tlsCert, tlsKey });
+		const secure = await FakeCamera.connect(harness.ingestPort, { ca: certs.ca });
+		await secure.greet("cam");
+		const url = "rtsp://127.0.0.1:" + harness.rtspPort + "/cam";
+		const client = await RtspClient.open(harness.rtspPort, { ca: certs.ca });
+		expect((await client.request("SETUP", url + "/track1", { Transport: "RTP/AVP;unicast;client_port=40000-40001" })).status).toBe(461);
+		await client.play(url);
+		secure.frame(syntheticRtpJpeg(3000), { captureTime: harness.clock.now() });
+		await until(() => client.frames().length === 1, "a frame over rtsps");
+		const plain = await RtspClient.open(harness.rtspPort);
+		plain.socket.write("OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+		await plain.closed;
+		await Promise.all([client.close(), secure.close()]);
 	});
 });
 

@@ -128,7 +128,7 @@ export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 		});
 	};
 	const server: Server = core.tls
-		? createTlsServer({ secureContext: core.tls.context, handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, serve)
+		? createTlsServer({ cert: core.tls.cert, key: core.tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, serve)
 		: createServer(serve);
 	server.maxConnections = MAX_CONNECTIONS;
 	if (core.tls) server.on("tlsClientError", (_error, socket) => socket.destroy()); // a failed handshake: nothing to say

@@ -4,6 +4,7 @@
 // client would show. The real clients (ffmpeg, GStreamer) are in the e2e tests.
 
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { STANDARD_HUFFMAN_TABLES } from "../../../server/rtsp/jpeg-tables";
 
 export interface RtspAnswer {
@@ -48,13 +49,12 @@ export class RtspClient {
 		this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
 	}
 
-	static open(port: number, options: { paused?: boolean } = {}): Promise<RtspClient> {
+	/** Connects in clear text, or over TLS (rtsps) trusting only `tls.ca`. */
+	static open(port: number, tls?: { ca: string }): Promise<RtspClient> {
 		return new Promise((resolve, reject) => {
-			const socket = connect(port, "127.0.0.1", () => {
-				const client = new RtspClient(socket);
-				if (options.paused) socket.pause();
-				resolve(client);
-			});
+			const socket: Socket = tls
+				? connectTls({ port, host: "127.0.0.1", ca: tls.ca }, () => resolve(new RtspClient(socket)))
+				: connect(port, "127.0.0.1", () => resolve(new RtspClient(socket)));
 			socket.once("error", reject);
 		});
 	}
