@@ -48,6 +48,7 @@ const CATALOG = {
 	XSCAM_ERR_CAMERA_NOT_FOUND: entry("no camera %s", 404),
 	XSCAM_ERR_NO_FRAME: entry("camera %s has sent no frame yet", 404),
 	XSCAM_ERR_CAMERA_OFFLINE: entry("camera %s is offline", 503),
+	XSCAM_ERR_CAMERA_ONLINE: entry("camera %s is online: only an offline camera can be removed", 409),
 	XSCAM_ERR_BAD_CONTROL: entry("bad control request: %s", 400, TypeError),
 	XSCAM_ERR_CONTROL_BUSY: entry("camera %s already has %s control requests waiting", 429, RangeError),
 	XSCAM_ERR_CONTROL_TIMEOUT: entry("camera %s did not answer control request %s within %s ms", 504),
@@ -55,6 +56,8 @@ const CATALOG = {
 	XSCAM_ERR_BAD_CONTROL_RESULT: entry("camera %s answered control request %s wrongly: %s", 502),
 	// viewers (http/fan-out.ts)
 	XSCAM_ERR_VIEWER_STALLED: entry("the viewer read nothing for %s ms"),
+	// Home Assistant (home-assistant/): why the receiver is not connected to the MQTT broker
+	XSCAM_ERR_MQTT: entry("cannot use the MQTT broker %s: %s; trying again every %s s"),
 	// recording (record/)
 	XSCAM_ERR_RECORDING: entry("recording stopped for camera %s: %s"),
 	XSCAM_ERR_RECORDING_DIR: entry("cannot use the recording directory %s: %s"),

@@ -159,6 +159,55 @@ const addresses: Kind<string[]> = {
 	show: (list) => (list.length === 0 ? "none" : list.join(",")),
 };
 
+/** The userinfo of a URL-like text, dropped: an error quotes a broker URL without the password someone put in it. */
+export function withoutUserinfo(text: string): string {
+	return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, "$1");
+}
+
+/** mqtt:// or mqtts:// and a host (and port); credentials never in it: it is seen in argv and in logs. */
+const brokerUrl: Kind<string> = {
+	parse: (text) => brokerUrl.check(text.trim()),
+	check(value) {
+		let parsed: URL | undefined;
+		try {
+			parsed = new URL(String(value));
+		}
+		catch {
+			parsed = undefined;
+		}
+		const plain = parsed !== undefined && (parsed.protocol === "mqtt:" || parsed.protocol === "mqtts:") && parsed.hostname !== "" &&
+			(parsed.pathname === "" || parsed.pathname === "/") && !parsed.search && !parsed.hash;
+		if (typeof value !== "string" || !plain)
+			reject("an mqtt:// or mqtts:// URL of a host (and port), got " + JSON.stringify(withoutUserinfo(String(value))));
+		if (parsed!.username !== "" || parsed!.password !== "")
+			reject("a URL without a user name or password (--mqtt-username; the password in --mqtt-password-file or XSCAM_MQTT_PASSWORD), got " +
+				JSON.stringify(withoutUserinfo(value)));
+		return value;
+	},
+	show: (value) => value || "none",
+};
+
+const userName: Kind<string> = {
+	parse: (text) => userName.check(text),
+	check(value) {
+		if (typeof value !== "string" || value.length === 0 || value.length > 256 || /[\u0000-\u001f]/.test(value))
+			reject("a user name of 1 to 256 characters, got " + JSON.stringify(value));
+		return value;
+	},
+	show: (value) => value || "none",
+};
+
+/** Topic levels, as Home Assistant's discovery prefix: no wildcards, no empty level. */
+const topicPrefix: Kind<string> = {
+	parse: (text) => topicPrefix.check(text.trim()),
+	check(value) {
+		if (typeof value !== "string" || value.length > 128 || !/^[^/+#\u0000]+(\/[^/+#\u0000]+)*$/.test(value))
+			reject("MQTT topic levels without + or # (homeassistant), got " + JSON.stringify(value));
+		return value;
+	},
+	show: String,
+};
+
 const logLevel: Kind<string> = {
 	parse: (text) => logLevel.check(text.trim().toLowerCase()),
 	check(value) {
@@ -213,6 +262,11 @@ export const OPTION_SPECS = {
 	segmentMs: spec("--segment-length <duration>", "XSCAM_SEGMENT_LENGTH", duration(SECOND, DAY), 10 * 60 * SECOND, "start a new segment file this often"),
 	retentionMaxAgeMs: spec("--retention-age <duration>", "XSCAM_RETENTION_AGE", duration(60 * SECOND, 100 * 365 * DAY, true), 7 * DAY, "delete recorded footage older than this"),
 	retentionMaxBytes: spec("--retention-size <size>", "XSCAM_RETENTION_SIZE", bytes(MiB, 2 ** 50, true), 10 * 1024 * MiB, "delete the oldest segments while all recordings take more than this"),
+	mqttUrl: spec("--mqtt <url>", "XSCAM_MQTT", brokerUrl, "", "announce the cameras to Home Assistant through this MQTT broker (mqtt://host:1883, mqtts://host:8883)"),
+	mqttUsername: spec("--mqtt-username <name>", "XSCAM_MQTT_USERNAME", userName, "", "the receiver's user name on the MQTT broker"),
+	mqttPasswordFile: spec("--mqtt-password-file <path>", "XSCAM_MQTT_PASSWORD_FILE", path, "", "a file holding its MQTT password (or the variable XSCAM_MQTT_PASSWORD; never a flag)"),
+	mqttPrefix: spec("--mqtt-prefix <topic>", "XSCAM_MQTT_PREFIX", topicPrefix, "homeassistant", "Home Assistant's MQTT discovery prefix"),
+	mqttSnapshotIntervalMs: spec("--mqtt-snapshot-interval <duration>", "XSCAM_MQTT_SNAPSHOT_INTERVAL", duration(SECOND, HOUR), 10 * SECOND, "publish each camera's latest frame to Home Assistant this often"),
 	logLevel: spec("--log-level <level>", "XSCAM_LOG_LEVEL", logLevel, "info", "fatal, error, warn, info, debug, trace or silent"),
 };
 

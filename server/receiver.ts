@@ -1,7 +1,8 @@
 // createReceiver(): the receiver as a composition of parts, each added by its register function and
 // owning its own state (fastify's plugins, without the plugin system): ingest (TCP, the wire protocol),
-// HTTP (web page, API, MJPEG fan-out, /metrics) and the recorder. They meet in one Core: the options,
-// the logger, the clock, the camera registry and the metrics registry.
+// HTTP (web page, API, MJPEG fan-out, /metrics), RTSP, the recorder, and with --mqtt Home Assistant's
+// MQTT discovery. They meet in one Core: the options, the logger, the clock, the camera registry and the
+// metrics registry.
 
 import pino from "pino";
 import { CameraKeys } from "./auth/camera-keys";
@@ -16,6 +17,7 @@ import { CameraRegistry } from "./cameras/registry";
 import { systemClock } from "./clock";
 import type { Core, Part } from "./core";
 import { xscamError } from "./errors";
+import { registerHomeAssistant } from "./home-assistant/bridge";
 import { registerHttp } from "./http/app";
 import type { ViewerInfo } from "./http/fan-out";
 import type { CameraStatus } from "./http/status";
@@ -61,6 +63,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const http = registerHttp(core, { access, sessions });
 	const rtsp = registerRtsp(core, access);
 	const parts: Part[] = [registerRecorder(core), ingest, http, rtsp]; // the recorder first: it must see the first frame
+	if (resolved.mqttUrl !== "") parts.push(registerHomeAssistant(core, http.status)); // closed first: it says "offline" while the rest still runs
 	let used = false; // a receiver starts once; a second start needs a new receiver (ports, timers, state)
 	let closing: Promise<void> | undefined;
 

@@ -75,6 +75,7 @@ describe("xscam-server", () => {
 		expect(code).toBe(0);
 		for (const flag of ["--ingest-port", "--http-port", "--host", "--max-body-bytes", "--ping-interval", "--hello-timeout",
 			"--viewer-stall-timeout", "--recording-dir", "--record", "--record-cameras", "--segment-length", "--retention-age",
-			"--retention-size", "--log-level"]) expect(stdout).toContain(flag);
+			"--retention-size", "--mqtt", "--mqtt-username", "--mqtt-password-file", "--mqtt-prefix", "--mqtt-snapshot-interval",
+			"--log-level"]) expect(stdout).toContain(flag);
 	});
 });

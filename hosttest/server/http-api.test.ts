@@ -1,6 +1,7 @@
 // The HTTP API over loopback: snapshots, status JSON, control requests that travel to the camera through
 // the protocol and whose answer comes back to the HTTP caller, their errors, /metrics and the page.
 import { afterEach, describe, expect, it } from "vitest";
+import { ViewerAccess } from "../../server/auth/viewer-access";
 import { FakeCamera, OV2640_CONTROLS } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until } from "./helpers/harness";
 import type { Harness } from "./helpers/harness";
@@ -210,6 +211,58 @@ describe("control", () => {
 		const missing = await fetch(harness.base + "/api/cameras/nobody/controls");
 		expect(missing.status).toBe(404);
 		await camera.close();
+	});
+});
+
+describe("forgetting a camera", () => {
+	const remove = (id: string, headers: { [name: string]: string } = {}) => fetch(harness.base + "/api/cameras/" + id, { method: "DELETE", headers });
+
+	it("forgets an offline camera (204), refuses an online one (409) and an unknown one (404)", async () => {
+		harness = await startReceiver();
+		const unknown = await remove("nobody");
+		expect(unknown.status).toBe(404);
+		expect(await json(unknown)).toMatchObject({ code: "XSCAM_ERR_CAMERA_NOT_FOUND" });
+		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
+		camera.frame(syntheticJpeg(500));
+		await until(() => harness.receiver.status("cam")!.frames.received === 1, "a frame");
+		const online = await remove("cam");
+		expect(online.status).toBe(409);
+		expect(await json(online)).toMatchObject({ statusCode: 409, code: "XSCAM_ERR_CAMERA_ONLINE", message: "camera cam is online: only an offline camera can be removed" });
+		expect(harness.receiver.status("cam")!.online).toBe(true);
+		await camera.close();
+		await until(() => harness.receiver.status("cam")!.online === false, "the camera offline");
+		const removed = await remove("cam");
+		expect(removed.status).toBe(204);
+		expect(await removed.text()).toBe("");
+		expect(harness.lines.find((line) => line.msg === "camera cam removed by anyone (--insecure-viewers)")).toMatchObject({ camera: "cam" });
+		// 1. gone from the status, the list, the snapshot and the metrics
+		expect(harness.receiver.status("cam")).toBeUndefined();
+		expect(await json(await fetch(harness.base + "/api/cameras"))).toEqual({ cameras: [] });
+		expect((await fetch(harness.base + "/cameras/cam/snapshot.jpg")).status).toBe(404);
+		expect(await (await fetch(harness.base + "/metrics")).text()).not.toContain("camera=\"cam\"");
+		expect((await remove("cam")).status).toBe(404);
+		// 2. a camera that connects with its id again is a new one: no counters, no frame
+		const { camera: again } = await FakeCamera.online(harness.ingestPort, "cam");
+		await until(() => harness.receiver.status("cam")?.online === true, "the camera back");
+		expect(harness.receiver.status("cam")).toMatchObject({ reconnects: 0, frames: { received: 0 }, lastFrameAgeMs: null });
+		await again.close();
+	});
+
+	it("takes the control right", async () => {
+		const access = new ViewerAccess(undefined);
+		const viewer = access.addToken("vlc", ["view"]);
+		const controller = access.addToken("home-assistant", ["view", "control"]);
+		harness = await startReceiver({ insecureViewers: false, viewerAccess: access });
+		const { camera } = await FakeCamera.online(harness.ingestPort, "cam");
+		await camera.close();
+		await until(() => harness.receiver.status("cam")!.online === false, "the camera offline");
+		expect((await remove("cam")).status).toBe(401);
+		const forbidden = await remove("cam", { authorization: "Bearer " + viewer });
+		expect(forbidden.status).toBe(403);
+		expect(await json(forbidden)).toMatchObject({ code: "XSCAM_ERR_FORBIDDEN" });
+		expect(harness.receiver.status("cam")).toBeDefined();
+		expect((await remove("cam", { authorization: "Bearer " + controller })).status).toBe(204);
+		expect(harness.receiver.status("cam")).toBeUndefined();
 	});
 });
 

@@ -12,6 +12,7 @@ describe("resolveOptions", () => {
 			ingestPort: 8700, httpPort: 8080, host: "0.0.0.0", maxBodyBytes: 1024 * 1024, pingIntervalMs: 5000, helloTimeoutMs: 10_000,
 			viewerStallMs: 20_000, controlTimeoutMs: 5000, maxCameras: 64, record: false, recordCameras: [], recordingDir: "recordings",
 			segmentMs: 600_000, retentionMaxAgeMs: 7 * 86_400_000, retentionMaxBytes: 10 * 1024 ** 3, logLevel: "info",
+			mqttUrl: "", mqttUsername: "", mqttPasswordFile: "", mqttPrefix: "homeassistant", mqttSnapshotIntervalMs: 10_000,
 		});
 	});
 
@@ -26,6 +27,12 @@ describe("resolveOptions", () => {
 		[{ recordCameras: [".x"] }, "recordCameras must be camera ids (1 to 32 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit), comma-separated, got [\".x\"]"],
 		[{ logLevel: "loud" }, "logLevel must be one of fatal, error, warn, info, debug, trace, silent, got \"loud\""],
 		[{ record: "yes" }, "record must be true or false, got \"yes\""],
+		[{ mqttUrl: "http://broker:1883" }, "mqttUrl must be an mqtt:// or mqtts:// URL of a host (and port), got \"http://broker:1883\""],
+		[{ mqttUrl: "mqtt://broker/topic" }, "mqttUrl must be an mqtt:// or mqtts:// URL of a host (and port), got \"mqtt://broker/topic\""],
+		[{ mqttPrefix: "home/#" }, "mqttPrefix must be MQTT topic levels without + or # (homeassistant), got \"home/#\""],
+		[{ mqttPrefix: "home//assistant" }, "mqttPrefix must be MQTT topic levels without + or # (homeassistant), got \"home//assistant\""],
+		[{ mqttSnapshotIntervalMs: 100 }, "mqttSnapshotIntervalMs must be a duration from 1s to 1h, got 100"],
+		[{ mqttUsername: "" }, "mqttUsername must be a user name of 1 to 256 characters, got \"\""],
 	])("refuses %j", (options, message) => {
 		expect(() => resolveOptions(options as never)).toThrow(expect.objectContaining({ code: "XSCAM_ERR_OPTION", message: "invalid option " + message.replace(" must", ": must") }));
 	});
@@ -33,6 +40,25 @@ describe("resolveOptions", () => {
 	it("refuses an option under its old name, naming the new one", () => {
 		expect(() => resolveOptions({ maxMessageBytes: 1 << 20 } as never)).toThrow(expect.objectContaining({ code: "XSCAM_ERR_OPTION", message: "invalid option maxMessageBytes: is now maxBodyBytes" }));
 		expect(() => optionsFrom(argv(), { XSCAM_MAX_MESSAGE_BYTES: "1MiB" })).toThrow(expect.objectContaining({ message: "invalid option XSCAM_MAX_MESSAGE_BYTES: is now XSCAM_MAX_BODY_BYTES" }));
+	});
+
+	it("refuses a broker URL that holds credentials, without repeating them", () => {
+		for (const url of ["mqtt://xscam:hunter2@broker:1883", "mqtts://:hunter2@broker", "mqtt://xscam@broker"]) {
+			const refusal = (() => {
+				try {
+					resolveOptions({ mqttUrl: url });
+				}
+				catch (error) {
+					return error as Error & { code: string };
+				}
+			})();
+			expect(refusal).toMatchObject({ code: "XSCAM_ERR_OPTION" });
+			expect(refusal!.message).toMatch(/^invalid option mqttUrl: must be a URL without a user name or password \(--mqtt-username; the password in --mqtt-password-file or XSCAM_MQTT_PASSWORD\), got "mqtts?:\/\/broker(:1883)?"$/);
+			expect(refusal!.message).not.toContain("hunter2");
+		}
+		// nor when the text is no URL at all
+		expect(() => resolveOptions({ mqttUrl: "xscam:hunter2@broker" })).toThrow("got \"broker\"");
+		expect(resolveOptions({ mqttUrl: "mqtts://broker.lan:8883" }).mqttUrl).toBe("mqtts://broker.lan:8883");
 	});
 
 	it("allows 0 for the retention limits: no limit", () => {
@@ -56,6 +82,13 @@ describe("the command line", () => {
 		});
 		expect(optionsFrom(argv(), { XSCAM_RECORD: "0" })).toEqual({ record: false });
 		expect(optionsFrom(argv("--record"), {})).toEqual({ record: true });
+		expect(optionsFrom(argv("--mqtt", "mqtt://broker", "--mqtt-snapshot-interval", "30s"), { XSCAM_MQTT_USERNAME: "xscam", XSCAM_MQTT_PREFIX: "ha" }))
+			.toEqual({ mqttUrl: "mqtt://broker", mqttSnapshotIntervalMs: 30_000, mqttUsername: "xscam", mqttPrefix: "ha" });
+	});
+
+	it("has no flag for the MQTT password, only a file or a variable", () => {
+		expect(Object.values(OPTION_SPECS).map((spec) => spec.flag).filter((flag) => flag.includes("password"))).toEqual(["--mqtt-password-file <path>"]);
+		expect(optionsFrom(argv(), { XSCAM_MQTT_PASSWORD: "hunter2" })).toEqual({}); // read by the MQTT part (credentials.ts), never an option
 	});
 
 	it("names the flag, or the variable, that holds a bad value", () => {

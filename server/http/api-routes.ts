@@ -1,10 +1,10 @@
-// The JSON API: cameras, their status, the settings each announced, and control requests.
+// The JSON API: cameras, their status, the settings each announced, control requests, and forgetting a camera.
 
 import type { FastifyInstance } from "fastify";
 import type { Camera } from "../cameras/camera";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
-import { controlSettings } from "./control-body";
+import { requestControl } from "./control-body";
 import { ControlRate } from "./control-rate";
 import type { CameraStatus } from "./status";
 
@@ -18,7 +18,7 @@ export function cameraOf(core: Core, id: string): Camera {
 }
 
 /** Control requests a second, per camera and per client (its user or token; its address when --insecure-viewers lets anyone in). */
-const PER_CAMERA = 10;
+export const PER_CAMERA = 10;
 const PER_CLIENT = 5;
 
 export function apiRoutes(core: Core, status: (camera: Camera) => CameraStatus) {
@@ -40,13 +40,16 @@ export function apiRoutes(core: Core, status: (camera: Camera) => CameraStatus) 
 			const client = core.options.insecureViewers ? "address " + request.ip : request.principal!.name;
 			if (!perClient.take(client)) throw xscamError("XSCAM_ERR_CONTROL_RATE", client, PER_CLIENT, "control requests");
 			if (!perCamera.take(camera.id)) throw xscamError("XSCAM_ERR_CONTROL_RATE", "camera " + camera.id, PER_CAMERA, "control requests");
-			const { connection, controls } = camera.presence;
-			const settings = controlSettings(request.body, controls);
-			if (connection === undefined) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera.id);
-			const { requestId, applied, pending, refused } = await connection.control(settings);
-			core.log.info({ camera: camera.id, requestId, applied, pending, refused, who: request.principal?.name },
-				"camera " + camera.id + " answered control request " + requestId + " of " + request.principal?.name);
+			const { requestId, applied, pending, refused } = await requestControl(core, camera, request.body, request.principal?.name);
 			return { requestId, applied, pending, refused };
+		});
+
+		// The receiver forgets an offline camera (its counters, latest frame, settings; its Home Assistant
+		// entities); 409 while it is online, since it would come back at once.
+		app.delete<IdParams>("/api/cameras/:id", { config: { right: "control" } }, async (request, reply) => {
+			const camera = core.cameras.remove(request.params.id);
+			core.log.info({ camera: camera.id, who: request.principal?.name }, "camera " + camera.id + " removed by " + request.principal?.name);
+			return reply.code(204).send();
 		});
 	};
 }

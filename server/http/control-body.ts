@@ -1,11 +1,15 @@
-// What POST /api/cameras/:id/control accepts: the settings the camera announced in its capabilities
-// (docs/protocol.md), each checked by the rule the firmware applies too (src/protocol/controls.ts), so a
-// 400 names the key and what it allows before anything reaches the camera. A choice is forwarded as the
-// camera spells it ("vga" goes as "VGA"). A camera that announced nothing (firmware of protocol v1 before
-// capabilities) gets its settings unchecked here: it answers every key itself.
+// What a control request accepts, from POST /api/cameras/:id/control or a Home Assistant command: the
+// settings the camera announced in its capabilities (docs/protocol.md), each checked by the rule the
+// firmware applies too (src/protocol/controls.ts), so a 400 names the key and what it allows before
+// anything reaches the camera. A choice is forwarded as the camera spells it ("vga" goes as "VGA"). A
+// camera that announced nothing (firmware of protocol v1 before capabilities) gets its settings unchecked
+// here: it answers every key itself. Both ways in send through requestControl(), so they check, log and
+// record the answer alike.
 
 import { rule, settle } from "../../src/protocol/controls";
-import type { ControlDescription, ControlSettings } from "../../src/protocol/types";
+import type { ControlDescription, ControlResult, ControlSettings } from "../../src/protocol/types";
+import type { Camera } from "../cameras/camera";
+import type { Core } from "../core";
 import { xscamError } from "../errors";
 
 /** The request body as control settings for a camera that announced `controls`; throws XSCAM_ERR_BAD_CONTROL (400). */
@@ -30,4 +34,20 @@ export function controlSettings(body: unknown, controls: ControlDescription[] | 
 		settings[key] = settled;
 	}
 	return settings;
+}
+
+/**
+ * Checks `body` (controlSettings), sends it to the camera and resolves with its checked answer, which
+ * the registry keeps as the camera's known settings and the log records with `who` asked. Throws
+ * XSCAM_ERR_BAD_CONTROL or XSCAM_ERR_CAMERA_OFFLINE; rejects with what the connection rejects with.
+ */
+export async function requestControl(core: Core, camera: Camera, body: unknown, who: string | undefined): Promise<ControlResult> {
+	const { connection, controls } = camera.presence;
+	const settings = controlSettings(body, controls);
+	if (connection === undefined) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera.id);
+	const result = await connection.control(settings);
+	const { requestId, applied, pending, refused } = result;
+	core.cameras.controlled(camera, connection, result);
+	core.log.info({ camera: camera.id, requestId, applied, pending, refused, who }, "camera " + camera.id + " answered control request " + requestId + " of " + who);
+	return result;
 }
