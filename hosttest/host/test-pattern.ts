@@ -1,9 +1,10 @@
 // Real JPEG frames of a moving test pattern for the host camera: colour bars, a box that sweeps across
 // once every two seconds at any frame rate, and a caption with the camera id, the frame number and the
 // capture time (UTC, to the millisecond), so a person watching the live view sees motion and can read
-// the latency against a clock. Encoded with jpeg-js (pure JavaScript; docs/architecture.md says why).
+// the latency against a clock. Encoded baseline 4:2:2 with the standard Huffman tables, as the OV2640
+// sends, so RTP/JPEG (RFC 2435) can carry it, by our own encoder (docs/architecture.md says why).
 
-import jpeg from "jpeg-js";
+import { encodeJpeg } from "./jpeg-encoder";
 
 export interface PatternFrame {
 	width: number;
@@ -11,7 +12,7 @@ export interface PatternFrame {
 	cameraId: string;
 	frameNumber: number;
 	captureTime: number;
-	/** jpeg-js quality, 1..100. */
+	/** JPEG quality, 1..100 (IJG scaling of the standard tables, as libjpeg and jpeg-js). */
 	quality?: number;
 	/** Caption lines instead of the camera id, frame number and capture time. */
 	caption?: string[];
@@ -69,7 +70,7 @@ export function renderTestPattern(frame: PatternFrame): Uint8Array {
 	fill(rgba, width, 0, top - scale, width, height - top + scale, [0, 0, 0]);
 	lines.forEach((line, n) => drawText(rgba, width, 2 * scale, top + n * lineHeight, line, scale));
 
-	return new Uint8Array(jpeg.encode({ data: rgba, width, height }, frame.quality ?? 80).data);
+	return encodeJpeg({ data: rgba, width, height }, { quality: frame.quality ?? 80, sampling: "4:2:2" });
 }
 
 function fill(rgba: Uint8Array, width: number, left: number, top: number, w: number, h: number, [r, g, b]: number[]): void {
