@@ -213,6 +213,25 @@ describe("Home Assistant by MQTT discovery", () => {
 		expect(JSON.stringify(lines)).not.toContain(RECEIVER_PASSWORD);
 	});
 
+	it("says in one line why a broker refuses its login, and runs on without it", async () => {
+		writeFileSync(join(dir, "wrong-password"), "not the password\n");
+		const log = captureLog();
+		const refused = await startE2eReceiver({
+			logger: log.logger, mqttUrl: "mqtt://127.0.0.1:" + broker.port, mqttUsername: "xscam", mqttPasswordFile: join(dir, "wrong-password"),
+		});
+		try {
+			await eventually(() => log.lines.some((line) => line.code === "XSCAM_ERR_MQTT"), "the refusal");
+			expect(log.lines.filter((line) => line.code === "XSCAM_ERR_MQTT").map((line) => line.msg)).toEqual([
+				"cannot use the MQTT broker mqtt://127.0.0.1:" + broker.port + ": Connection refused: Not authorized; trying again every 5 s",
+			]);
+			expect((await fetch(refused.base + "/api/cameras", { headers: { authorization: "Bearer " + refused.token } })).status).toBe(200);
+			expect(JSON.stringify(log.lines)).not.toContain("not the password");
+		}
+		finally {
+			await refused.receiver.close();
+		}
+	});
+
 	it("publishes the state every entity reads, and the latest frame as a JPEG", async () => {
 		await eventually(() => {
 			const state = stateOf();

@@ -286,8 +286,13 @@ describe("the MQTT part", () => {
 		// the broker refuses: one warning naming it and why, not one per attempt, and never the password
 		client.emit("error", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }));
 		client.emit("error", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }));
+		// a login the broker refuses (mqtt.js: an error whose code is MQTT's reason code)
+		client.emit("error", Object.assign(new Error("Connection refused: Not authorized"), { code: 5 }));
 		const warnings = harness.lines.filter((line) => line.code === "XSCAM_ERR_MQTT");
-		expect(warnings.map((line) => line.msg)).toEqual(["cannot use the MQTT broker mqtt://127.0.0.1:1: ECONNREFUSED; trying again every 5 s"]);
+		expect(warnings.map((line) => line.msg)).toEqual([
+			"cannot use the MQTT broker mqtt://127.0.0.1:1: ECONNREFUSED; trying again every 5 s",
+			"cannot use the MQTT broker mqtt://127.0.0.1:1: Connection refused: Not authorized; trying again every 5 s",
+		]);
 		expect(JSON.stringify(harness.lines)).not.toContain("\"pw\"");
 	});
 });

@@ -54,8 +54,10 @@ export function registerHomeAssistant(core: Core, status: (camera: Camera) => Ca
 	let connected = false;
 	let failure: string | undefined; // the last failure logged; the same one is not logged at every retry
 
-	const publish = (topic: string, payload: string | Buffer, retain = true) => {
-		if (connected) client!.publish(topic, payload, { qos: 0, retain });
+	// Everything is retained, so Home Assistant finds it when it (re)subscribes; QoS 0, since all of it is
+	// published again on the next connection anyway.
+	const publish = (topic: string, payload: string | Buffer) => {
+		if (connected) client!.publish(topic, payload, { qos: 0, retain: true });
 	};
 	const controlsOf = (camera: Camera) => camera.presence.controls ?? described.get(camera.id);
 
@@ -178,7 +180,11 @@ export function registerHomeAssistant(core: Core, status: (camera: Camera) => Ca
 			});
 			client.on("connect", onConnect);
 			client.on("message", onMessage);
-			client.on("error", (error) => onFailure((error as NodeJS.ErrnoException).code ?? error.message));
+			// a socket's errno code (ECONNREFUSED), else the message: a refused login's code is MQTT's number, its message says "Not authorized"
+			client.on("error", (error) => {
+				const { code } = error as { code?: unknown };
+				onFailure(typeof code === "string" ? code : error.message);
+			});
 			client.on("close", () => {
 				if (connected) onFailure("the connection was lost");
 				connected = false;
