@@ -1,7 +1,8 @@
 // The e2e tests' receiver and cameras: a real receiver on loopback (real clock), and protocol clients
 // that stream the moving test pattern in real time, as a camera does. The pattern's box sweeps across
-// once every two seconds, so one sweep is rendered at start and then played in a loop: jpeg-js takes a
-// quarter of a second for a VGA frame on a slow 2-core machine, too slow to render each frame as it is due.
+// once every two seconds, so one sweep is rendered at start and then played in a loop: a VGA frame takes
+// the encoder some 50 ms on a slow, loaded 2-core machine, too slow to render each frame as it is due
+// beside the browser and ffmpeg under test.
 
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
