@@ -95,6 +95,24 @@ describe("segments", () => {
 		expect((await readAll(join(dir, "cam", segmentsOf("cam")[0]))).map((got) => got.captureTime)).toEqual([one, two]);
 	});
 
+	it("ends a forgotten camera's segment; a camera that comes back with its id records anew, and says so", async () => {
+		harness = await startReceiver({ ...RARE_PINGS, record: true, recordingDir: dir });
+		const stamp = harness.clock.now() - 10;
+		const first = (await FakeCamera.online(harness.ingestPort, "cam")).camera;
+		await frame(first, "cam", pattern(0, stamp), stamp);
+		await first.close();
+		await until(() => harness!.receiver.status("cam")!.online === false, "the camera offline");
+		expect((await fetch(harness.base + "/api/cameras/cam", { method: "DELETE" })).status).toBe(204);
+		expect(await harness.receiver.registry.getSingleMetricAsString("xscam_recording_active")).not.toMatch(/camera="cam"/);
+		harness.clock.advance(MINUTE); // a new segment name: the clock has moved on
+		const second = (await FakeCamera.online(harness.ingestPort, "cam")).camera;
+		await frame(second, "cam", pattern(1, harness.clock.now() - 10), harness.clock.now() - 10);
+		await until(() => harness!.receiver.status("cam")!.recording.state === "recording", "the new camera recording");
+		await second.close();
+		await harness.close();
+		expect(segmentsOf("cam").length).toBe(2);
+	});
+
 	it("records only the cameras listed, when no --record", async () => {
 		harness = await startReceiver({ ...RARE_PINGS, recordCameras: ["yes"], recordingDir: dir });
 		const yes = (await FakeCamera.online(harness.ingestPort, "yes")).camera;

@@ -130,6 +130,8 @@ export function registerRecorder(core: Core): Part {
 	const recorders = new Map<string, CameraRecorder>();
 	const openPaths = () => new Set([...recorders.values()].flatMap((recorder) => recorder.path ?? []));
 	let unsubscribe: Cancel | undefined;
+	let unfollow: Cancel | undefined;
+	const retiring = new Set<Promise<void>>(); // recorders of forgotten cameras, closing
 	let cancelTimer: Cancel | undefined;
 
 	const perCamera = (read: (recorder: CameraRecorder) => number) => (report: (labels: { camera: string }, value: number) => void) =>
@@ -160,12 +162,21 @@ export function registerRecorder(core: Core): Part {
 				}
 				recorder.offer(frame);
 			});
+			// A camera the receiver forgets ends its segment; one that comes back with its id is new.
+			unfollow = core.cameras.subscribe((camera, change) => {
+				const recorder = recorders.get(camera.id);
+				if (change !== "removed" || recorder === undefined) return;
+				recorders.delete(camera.id);
+				const closing = recorder.close().catch(() => {}).finally(() => retiring.delete(closing));
+				retiring.add(closing);
+			});
 			cancelTimer = clock.every(RETENTION_CHECK_MS, () => void retention.enforce(clock.now(), openPaths()));
 		},
 		async close() {
 			unsubscribe?.();
+			unfollow?.();
 			cancelTimer?.();
-			await Promise.all([...recorders.values()].map((recorder) => recorder.close().catch(() => {})));
+			await Promise.all([...recorders.values()].map((recorder) => recorder.close().catch(() => {})).concat([...retiring]));
 			await retention.enforce(clock.now(), openPaths()); // waits for a pass already running
 		},
 	};

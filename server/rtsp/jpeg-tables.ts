@@ -1,6 +1,6 @@
-// The Huffman tables of the JPEG standard (ITU T.81, Annex K.3), as a DHT segment holds each: its
-// class and id byte, the 16 counts of codes per length, then the values. RTP/JPEG (RFC 2435) assumes
-// them, since it does not carry a frame's own tables.
+// The Huffman tables of the JPEG standard (ITU T.81, Annex K.3): RTP/JPEG (RFC 2435) assumes them,
+// since it does not carry a frame's own tables, and the host camera's encoder codes with them, as the
+// OV2640 does (hosttest/host/jpeg-encoder.ts).
 
 const DC_COUNTS = {
 	luma: [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
@@ -37,12 +37,27 @@ const AC_CHROMA_VALUES = [
 	0xf9, 0xfa,
 ];
 
-const table = (classAndId: number, counts: number[], values: number[]) => Buffer.from([classAndId, ...counts, ...values]);
+export interface HuffmanTable {
+	/** 0: DC, 1: AC. */
+	readonly tableClass: number;
+	/** 0: luma, 1: chroma. */
+	readonly id: number;
+	/** How many codes there are of each length, 1 to 16 bits. */
+	readonly counts: readonly number[];
+	/** The values, shortest codes first. */
+	readonly values: readonly number[];
+}
+
+/** The four tables (K.3 to K.6), in the order a DHT segment usually holds them. */
+export const STANDARD_HUFFMAN: readonly HuffmanTable[] = [
+	{ tableClass: 0, id: 0, counts: DC_COUNTS.luma, values: DC_VALUES },
+	{ tableClass: 1, id: 0, counts: AC_LUMA_COUNTS, values: AC_LUMA_VALUES },
+	{ tableClass: 0, id: 1, counts: DC_COUNTS.chroma, values: DC_VALUES },
+	{ tableClass: 1, id: 1, counts: AC_CHROMA_COUNTS, values: AC_CHROMA_VALUES },
+];
 
 /** Class and id (0x00 DC luma, 0x01 DC chroma, 0x10 AC luma, 0x11 AC chroma) -> the table as a DHT holds it. */
-export const STANDARD_HUFFMAN_TABLES: ReadonlyMap<number, Buffer> = new Map([
-	[0x00, table(0x00, DC_COUNTS.luma, DC_VALUES)],
-	[0x01, table(0x01, DC_COUNTS.chroma, DC_VALUES)],
-	[0x10, table(0x10, AC_LUMA_COUNTS, AC_LUMA_VALUES)],
-	[0x11, table(0x11, AC_CHROMA_COUNTS, AC_CHROMA_VALUES)],
-]);
+export const STANDARD_HUFFMAN_TABLES: ReadonlyMap<number, Buffer> = new Map(STANDARD_HUFFMAN.map(({ tableClass, id, counts, values }) => {
+	const classAndId = (tableClass << 4) | id;
+	return [classAndId, Buffer.from([classAndId, ...counts, ...values])];
+}));

@@ -14,6 +14,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from "node:n
 import { createServer as createTlsServer } from "node:tls";
 import type { ViewerAccess } from "../auth/viewer-access";
 import type { Camera, ReceivedFrame } from "../cameras/camera";
+import type { Cancel } from "../clock";
 import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
@@ -108,6 +109,7 @@ export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 		for (const stream of set) stream.offer(frameReady);
 	});
 
+	let cancelRecheck: Cancel | undefined;
 	const serve = (socket: Socket) => {
 		const connection = new RtspConnection(socket, context);
 		connections.add(connection);
@@ -122,9 +124,15 @@ export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 			log.warn({ remote: connection.remote }, "RTSP client " + connection.remote + " dropped: it read nothing for " + options.viewerStallMs + " ms");
 			socket.destroy(xscamError("XSCAM_ERR_VIEWER_STALLED", options.viewerStallMs));
 		});
+		// The sweep runs while there are connections: an idle receiver keeps no timer of its own.
+		cancelRecheck ??= clock.every(RECHECK_MS, recheck);
 		socket.on("close", () => {
 			unwatch();
 			connections.delete(connection);
+			if (connections.size === 0) {
+				cancelRecheck?.();
+				cancelRecheck = undefined;
+			}
 		});
 	};
 	const server: Server = core.tls
@@ -134,7 +142,6 @@ export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 	if (core.tls) server.on("tlsClientError", (_error, socket) => socket.destroy()); // a failed handshake: nothing to say
 
 	// Credentials revoked while a stream plays end it; a UDP client silent for the session timeout loses its session.
-	let cancelRecheck: (() => void) | undefined;
 	const recheck = () => {
 		const expired = clock.now() - SESSION_TIMEOUT_S * 1000;
 		for (const connection of connections) {
@@ -169,7 +176,6 @@ export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 				server.listen(options.rtspPort, options.host, () => resolve());
 			});
 			await udp?.bind();
-			cancelRecheck = clock.every(RECHECK_MS, recheck);
 		},
 		async close() {
 			unsubscribe();
