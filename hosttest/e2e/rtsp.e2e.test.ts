@@ -1,11 +1,10 @@
 // RTSP clients nobody here wrote play the receiver's rtsp://<receiver>/<camera>: ffmpeg over TCP and
-// UDP decodes frames to exactly the pixels of the same frame from the MJPEG stream, and GStreamer's
-// rtspsrc ! rtpjpegdepay (Debian's gstreamer1.0-plugins-good) takes the frames over both too. The
-// token goes as the URL's password, as an NVR's configuration line has it. (Debian's VLC has no RTSP
-// client: it is built without live555; docs/integrations.md says so.)
+// UDP decodes frames to exactly the pixels of the same frame from the MJPEG stream, GStreamer's
+// rtspsrc ! rtpjpegdepay (Debian's gstreamer1.0-plugins-good) takes the frames over both too, and VLC
+// plays it. The token goes as the URL's password, as an NVR's configuration line has it.
 
-import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -96,5 +95,48 @@ describe("GStreamer", () => {
 		});
 		const mjpeg = await ffmpegPixels(["-f", "mpjpeg", "-i", base + "/cameras/rtspcam/stream.mjpeg?token=" + token], 1);
 		expect(decoded.equals(mjpeg)).toBe(true);
+	});
+});
+
+describe("VLC", () => {
+	// Debian builds VLC without live555, its usual RTSP client. There `rtsp://` goes to its SAT>IP module,
+	// which sends no credentials (it puts them, lower-cased, in the request line), so it plays only from a
+	// receiver that lets anyone watch; with it, VLC's avformat demuxer (libavformat's RTSP client inside VLC)
+	// takes the RTP/JPEG. A VLC with live555 sends Basic credentials like any other client.
+	let open: Awaited<ReturnType<typeof startE2eReceiver>>;
+	let openCamera: FakeCamera;
+	let openTimer: NodeJS.Timeout;
+	beforeAll(async () => {
+		open = await startE2eReceiver({ insecureViewers: true });
+		({ camera: openCamera } = await FakeCamera.online(open.ingestPort, "rtspcam"));
+		openTimer = setInterval(() => openCamera.frame(frame, { captureTime: Date.now() + openCamera.clockOffset }), 100);
+	});
+	afterAll(async () => {
+		clearInterval(openTimer);
+		await openCamera?.close();
+		await open?.receiver.close();
+	});
+
+	it("cvlc --demux avformat --avformat-format rtsp plays the stream: its 320x240 pictures", async () => {
+		const pictures = mkdtempSync(join(folder, "vlc-"));
+		chmodSync(folder, 0o755); // VLC refuses to run as root, so as root it runs as nobody, who must reach the pictures' folder
+		chmodSync(pictures, 0o777);
+		const url = "rtsp://127.0.0.1:" + open.rtspPort + "/rtspcam";
+		const vlc = ["cvlc", "-q", "--intf", "dummy", "--no-audio", "--vout", "dummy", "--demux", "avformat", "--avformat-format", "rtsp", url,
+			"--video-filter", "scene", "--scene-path", pictures, "--scene-prefix", "picture", "--scene-format", "png", "--scene-ratio", "1"];
+		const command = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--", "env", "HOME=/tmp", ...vlc] : vlc;
+		const player = spawn(command[0], command.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+		let stderr = "";
+		player.stderr.on("data", (data) => stderr += data);
+		const exited = new Promise((resolve) => player.once("close", resolve));
+		const pngs = () => readdirSync(pictures).filter((name) => name.endsWith(".png")).sort();
+		const deadline = Date.now() + 30_000;
+		while (pngs().length < 50 && player.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+		player.kill();
+		await exited;
+		expect(pngs().length, "pictures VLC decoded; its stderr: " + stderr).toBeGreaterThanOrEqual(50);
+		// the scene filter writes VLC's whole picture buffer, its height padded to a multiple of 32 lines (vlc.e2e.test.ts)
+		const probe = spawnSync("ffprobe", ["-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", join(pictures, pngs()[9])], { encoding: "utf8" });
+		expect(probe.stdout.trim()).toBe("320," + Math.ceil(240 / 32) * 32);
 	});
 });

@@ -229,6 +229,12 @@ describe("who may play", () => {
 		expect((await client.request("SETUP", url() + "/track1", { Transport: "RTP/AVP/TCP;interleaved=0-1" })).status).toBe(401); // SETUP without DESCRIBE, no token
 		expect((await client.request("DESCRIBE", url(), basic(controlOnly))).status).toBe(403);
 		expect((await client.request("DESCRIBE", url(), basic(viewToken, "any name"))).status).toBe(200);
+		// some clients put the credentials in the request line (VLC's SAT>IP module): never into the log
+		const inLine = "rtsp://nvr:" + viewToken + "@127.0.0.1:" + harness.rtspPort + "/cam";
+		expect((await client.request("SETUP", inLine + "/track1", { Transport: "RTP/AVP/TCP;interleaved=0-1" })).status).toBe(401);
+		expect((await client.request("DESCRIBE", inLine + "%zz")).status).toBe(401);
+		expect(harness.lines.some((line) => JSON.stringify(line).includes(viewToken))).toBe(false);
+		expect(harness.lines.some((line) => line.msg.includes("SETUP rtsp://127.0.0.1:"))).toBe(true);
 		await client.close();
 	});
 
@@ -272,14 +278,14 @@ describe("many clients, and slow ones", () => {
 		await slow.play(url());
 		slow.socket.pause(); // reads nothing from here on
 		let sent = 0;
-		const metrics = async () => (await fetch(harness.base + "/metrics")).text();
+		const metric = (name: string) => harness.receiver.registry.getSingleMetricAsString(name);
 		for (;;) {
 			expect(sent, "frames sent before the slow client was dropped").toBeLessThan(400);
 			camera.frame(syntheticRtpJpeg(256 * 1024, (sent % 200) + 1), { captureTime: harness.clock.now() + sent });
 			sent++;
 			await until(() => fast.frames().length === sent, "frame " + sent + " at the fast client");
-			if (/^xscam_rtsp_clients_dropped_total\{camera="cam"\} 1$/m.test(await metrics())) break;
-			if (/^xscam_rtsp_frames_skipped_total\{camera="cam"\} [1-9]/m.test(await metrics())) harness.clock.advance(stallMs);
+			if (/^xscam_rtsp_clients_dropped_total\{camera="cam"\} 1$/m.test(await metric("xscam_rtsp_clients_dropped_total"))) break;
+			if (/^xscam_rtsp_frames_skipped_total\{camera="cam"\} [1-9]/m.test(await metric("xscam_rtsp_frames_skipped_total"))) harness.clock.advance(stallMs);
 			await new Promise((resolve) => setImmediate(resolve));
 		}
 		expect(fast.socket.destroyed).toBe(false);

@@ -147,7 +147,7 @@ export class RtspConnection {
 		}
 		catch (error) {
 			if (!(error instanceof Refusal)) throw error;
-			this.#context.core.log.debug({ remote: this.remote, status: error.status }, "RTSP " + request.method + " " + request.url + " from " + this.remote + ": " + error.status + " " + error.message);
+			this.#context.core.log.debug({ remote: this.remote, status: error.status }, "RTSP " + request.method + " " + withoutCredentials(request.url) + " from " + this.remote + ": " + error.status + " " + error.message);
 			this.socket.write(rtspResponse(error.status, cseq, error.headers));
 		}
 	}
@@ -219,7 +219,7 @@ export class RtspConnection {
 			url = new URL(request.url);
 		}
 		catch {
-			throw new Refusal(400, "not a URL: " + JSON.stringify(request.url));
+			throw new Refusal(400, "not a URL: " + JSON.stringify(withoutCredentials(request.url)));
 		}
 		const segments = url.pathname.split("/").filter((segment) => segment !== "");
 		if (segments.length === 2 && segments[1] === TRACK) segments.pop();
@@ -269,7 +269,8 @@ export class RtspConnection {
 	#play(request: RtspRequest, session: Session): Answer {
 		this.#authorize(request);
 		const { stream, camera } = session;
-		const url = request.url.endsWith("/" + TRACK) ? request.url : request.url.replace(/\/?$/, "/" + TRACK);
+		const asked = withoutCredentials(request.url);
+		const url = asked.endsWith("/" + TRACK) ? asked : asked.replace(/\/?$/, "/" + TRACK);
 		const latest = camera.intake.latest;
 		const info = "url=" + url + ";seq=" + stream.nextSeq + (latest ? ";rtptime=" + stream.timestamp(latest.captureTime) : "");
 		stream.play();
@@ -283,6 +284,11 @@ export class RtspConnection {
 		const { transport } = session.stream;
 		if (transport.kind === "udp") for (const port of transport.clientPorts) this.#context.udp?.forget(this.socket.remoteAddress!, port);
 	}
+}
+
+/** A URL as it may be logged or echoed: some clients put the user and token in the request line. */
+function withoutCredentials(url: string): string {
+	return url.replace(/^([a-z]+:\/\/)[^/@]*@/i, "$1");
 }
 
 function safeDecode(segment: string): string | undefined {
