@@ -3,8 +3,8 @@
 // rtspsrc ! rtpjpegdepay (Debian's gstreamer1.0-plugins-good) takes the frames over both too, and VLC
 // plays it. The token goes as the URL's password, as an NVR's configuration line has it.
 
-import { execFile, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -13,6 +13,7 @@ import type { Receiver } from "../../server/receiver";
 import { renderTestPattern } from "../host/test-pattern";
 import { FakeCamera } from "../server/helpers/fake-camera";
 import { startE2eReceiver } from "./feed";
+import { pictureSize, playWithVlc } from "./vlc-player";
 
 const run = promisify(execFile);
 const FFMPEG = ["-hide_banner", "-loglevel", "error", "-nostdin"];
@@ -118,25 +119,13 @@ describe("VLC", () => {
 	});
 
 	it("cvlc --demux avformat --avformat-format rtsp plays the stream: its 320x240 pictures", async () => {
-		const pictures = mkdtempSync(join(folder, "vlc-"));
-		chmodSync(folder, 0o755); // VLC refuses to run as root, so as root it runs as nobody, who must reach the pictures' folder
-		chmodSync(pictures, 0o777);
-		const url = "rtsp://127.0.0.1:" + open.rtspPort + "/rtspcam";
-		const vlc = ["cvlc", "-q", "--intf", "dummy", "--no-audio", "--vout", "dummy", "--demux", "avformat", "--avformat-format", "rtsp", url,
-			"--video-filter", "scene", "--scene-path", pictures, "--scene-prefix", "picture", "--scene-format", "png", "--scene-ratio", "1"];
-		const command = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--", "env", "HOME=/tmp", ...vlc] : vlc;
-		const player = spawn(command[0], command.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
-		let stderr = "";
-		player.stderr.on("data", (data) => stderr += data);
-		const exited = new Promise((resolve) => player.once("close", resolve));
-		const pngs = () => readdirSync(pictures).filter((name) => name.endsWith(".png")).sort();
-		const deadline = Date.now() + 30_000;
-		while (pngs().length < 50 && player.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-		player.kill();
-		await exited;
-		expect(pngs().length, "pictures VLC decoded; its stderr: " + stderr).toBeGreaterThanOrEqual(50);
-		// the scene filter writes VLC's whole picture buffer, its height padded to a multiple of 32 lines (vlc.e2e.test.ts)
-		const probe = spawnSync("ffprobe", ["-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", join(pictures, pngs()[9])], { encoding: "utf8" });
-		expect(probe.stdout.trim()).toBe("320," + Math.ceil(240 / 32) * 32);
+		const run = await playWithVlc(["--demux", "avformat", "--avformat-format", "rtsp", "rtsp://127.0.0.1:" + open.rtspPort + "/rtspcam"], 50);
+		try {
+			expect(run.pictures.length, "pictures VLC decoded; its stderr: " + run.stderr).toBeGreaterThanOrEqual(50);
+			expect(pictureSize(join(run.folder, run.pictures[9]))).toBe("320," + Math.ceil(240 / 32) * 32);
+		}
+		finally {
+			rmSync(run.folder, { recursive: true, force: true });
+		}
 	});
 });

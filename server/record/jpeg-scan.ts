@@ -7,12 +7,7 @@ export const JPEG_INCOMPLETE = -1;
 /** The bytes are not a JPEG's structure. */
 export const JPEG_CORRUPT = -2;
 
-const SOI = 0xd8;
-const EOI = 0xd9;
-const SOS = 0xda;
-const TEM = 0x01;
-const RST0 = 0xd0;
-const RST7 = 0xd7;
+import { EOI, RST0, RST7, SOI, SOS, TEM } from "../jpeg-markers";
 
 /** The offset just past the EOI of the JPEG whose SOI (FF D8) is at `start`, or JPEG_INCOMPLETE / JPEG_CORRUPT. */
 export function jpegEnd(bytes: Uint8Array, start: number): number {

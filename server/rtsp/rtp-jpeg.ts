@@ -9,6 +9,8 @@
 // frame, like any the format cannot carry, is refused with the reason, never sent. The OV2640 sends
 // baseline 4:2:2 with the standard tables.
 
+import { DHT, DQT, DRI, SOF0, SOI, SOS } from "../jpeg-markers";
+import { jpegEnd } from "../record/jpeg-scan";
 import { STANDARD_HUFFMAN_TABLES } from "./jpeg-tables";
 
 /** One frame's packets, without their RTP headers. */
@@ -24,13 +26,6 @@ export interface Unsupported {
 	readonly unsupported: string;
 }
 
-const SOI = 0xd8;
-const EOI = 0xd9;
-const SOS = 0xda;
-const DQT = 0xdb;
-const DHT = 0xc4;
-const DRI = 0xdd;
-const SOF0 = 0xc0;
 
 interface Component {
 	id: number;
@@ -90,9 +85,9 @@ function parse(jpeg: Buffer): Parsed | string {
 				}
 				break;
 			case SOS: {
-				const end = scanEnd(jpeg);
-				if (end < at + 2 + length) return "no EOI marker after the scan";
-				parsed.scan = jpeg.subarray(at + 2 + length, end);
+				const end = jpegEnd(jpeg, 0); // past the EOI; what a camera pads after it is not the scan's
+				if (end < 0) return "no EOI marker after the scan";
+				parsed.scan = jpeg.subarray(at + 2 + length, end - 2);
 				return parsed;
 			}
 			default:
@@ -102,11 +97,6 @@ function parse(jpeg: Buffer): Parsed | string {
 		at += 2 + length;
 	}
 	return "no scan (SOS marker)";
-}
-
-/** Where the EOI marker is; a camera may pad its frames after it. */
-function scanEnd(jpeg: Buffer): number {
-	return jpeg.lastIndexOf(Buffer.of(0xff, EOI));
 }
 
 /** The RFC 2435 type of the frame's sampling (+ 64 with restart markers), or why there is none. */
