@@ -131,6 +131,11 @@ export class RtspClient {
 	}
 }
 
+/** A JPEG marker segment: the marker, its length, its body. */
+function segment(marker: number, body: Buffer): Buffer {
+	return Buffer.concat([Buffer.of(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff), body]);
+}
+
 /** The JPEG a client rebuilds from one frame's RTP/JPEG payloads (RFC 2435, Appendix A and B). */
 export function rebuildJpeg(payloads: Buffer[]): Buffer {
 	const first = payloads[0];
@@ -142,7 +147,6 @@ export function rebuildJpeg(payloads: Buffer[]): Buffer {
 	const tablesLength = first.readUInt16BE(tablesAt + 2);
 	const tables = first.subarray(tablesAt + 4, tablesAt + 4 + tablesLength);
 	const scan = Buffer.concat(payloads.map((payload, n) => payload.subarray(8 + restart + (n === 0 ? 4 + tablesLength : 0))));
-	const segment = (marker: number, body: Buffer) => Buffer.concat([Buffer.of(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff), body]);
 	const lumaV = (type & 63) === 0 ? 1 : 2;
 	return Buffer.concat([
 		Buffer.of(0xff, 0xd8),
@@ -162,7 +166,6 @@ export function rebuildJpeg(payloads: Buffer[]): Buffer {
  * this tests its packets at any size without the cost of encoding a picture.
  */
 export function syntheticRtpJpeg(size: number, fill = 0x11): Buffer {
-	const segment = (marker: number, body: Buffer) => Buffer.concat([Buffer.of(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff), body]);
 	const head = Buffer.concat([
 		Buffer.of(0xff, 0xd8),
 		segment(0xdb, Buffer.concat([Buffer.of(0), Buffer.alloc(64, 1), Buffer.of(1), Buffer.alloc(64, 2)])),
