@@ -4,9 +4,11 @@
 // fails on a number.
 //   1. The firmware's frame path in the XS engine, in computrons (exact): scripts/bench/xs-frame-path.ts.
 //   2. The receiver's fan-out with a stalled viewer, in wall time and memory (noisy): scripts/bench/fan-out.ts.
+//   3. RTSP against MJPEG at 1, 10 and 100 clients, in frames/s, frame age and CPU (noisy): scripts/bench/many-clients.ts.
 
-import { availableParallelism, cpus, release, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 import { benchFanOut, type FanOutRun } from "./bench/fan-out";
+import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
 import { benchXsFramePath, SEND_BUFFER } from "./bench/xs-frame-path";
 
 const integer = new Intl.NumberFormat("en-US");
@@ -16,7 +18,7 @@ function table(head: string[], rows: string[][]): string {
 	return line(head) + line(head.map(() => "---")) + rows.map(line).join("");
 }
 
-/** baseline/xscam, or "-" where xscam's value is zero or below (a ratio would mean nothing). */
+/** baseline/xscam (RTSP/MJPEG in benchmark 3), or "-" where xscam's value is zero or below (a ratio would mean nothing). */
 function ratio(baseline: number, xscam: number): string {
 	return xscam > 0 ? (baseline / xscam).toPrecision(3) : "-";
 }
@@ -44,6 +46,27 @@ function fanOutRows(xscam: FanOutRun, naive: FanOutRun): string[][] {
 	];
 }
 
+function manyClientsRows(runs: ManyClientsRun[]): string[][] {
+	const find = (kind: ClientKind, clients: number) => runs.find((run) => run.kind === kind && run.clients === clients)!;
+	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+	return CLIENT_COUNTS.flatMap((clients) => {
+		const mjpeg = find("mjpeg", clients);
+		const rtsp = find("rtsp", clients);
+		const row = (what: string, read: (run: ManyClientsRun) => number, show: (value: number) => string) =>
+			[String(clients), what, show(read(mjpeg)), show(read(rtsp)), ratio(read(rtsp), read(mjpeg))];
+		return [
+			row("frames/s per client, mean", (run) => run.clientFpsMean, fixed(1)),
+			row("frames/s per client, slowest client", (run) => run.clientFpsMin, fixed(1)),
+			row("frame age (capture to whole frame received), median, ms", (run) => run.ageP50Ms, fixed(1)),
+			row("frame age, 99th percentile, ms", (run) => run.ageP99Ms, fixed(1)),
+			row("receiver CPU, % of one core", (run) => run.receiverCpuPercent, fixed(0)),
+			row("receiver event-loop delay, 99th percentile, ms", (run) => run.receiverLoopDelayP99Ms, fixed(1)),
+			row("camera and clients' CPU (the other process), % of one core", (run) => run.clientsCpuPercent, fixed(0)),
+			[String(clients), "camera frames/s written, frames skipped", mjpeg.cameraFps.toFixed(1) + ", " + mjpeg.cameraSkipped, rtsp.cameraFps.toFixed(1) + ", " + rtsp.cameraSkipped, ""],
+		];
+	});
+}
+
 const started = performance.now();
 process.stdout.write("# npm run bench\n\n" + new Date().toISOString() + "; " + availableParallelism() + " cores (" + cpus()[0].model + "), " +
 	(totalmem() / 2 ** 30).toFixed(0) + " GiB RAM, Linux " + release() + ", Node " + process.version + "\n\n");
@@ -61,5 +84,15 @@ process.stdout.write("## 2. Receiver fan-out with a stalled viewer (wall clock a
 	"One camera, " + integer.format(xscam.frameBytes) + "-byte frames at " + xscam.fps + " fps, one reading viewer, one viewer that stopped reading; " +
 	"window " + xscam.windowMs + " ms (xscam) and " + naive.windowMs + " ms (naive) after " + xscam.warmUpMs + " ms of warm-up. Baseline: scripts/bench/naive-relay.ts.\n\n" +
 	table(["", "xscam receiver", "naive relay (baseline)", "baseline/xscam"], fanOutRows(xscam, naive)) + "\n");
+
+const loadBefore = loadavg()[0]; // the machine is shared: its load says how much of the two cores the runs had
+const runs = await benchManyClients();
+const [{ frameBytes, fps, warmUpMs, windowMs }] = runs;
+process.stdout.write("## 3. RTSP and MJPEG fan-out at " + CLIENT_COUNTS.join(", ") + " clients (wall clock and CPU: noisy, this machine only)\n\n" +
+	"One camera, " + integer.format(frameBytes) + "-byte frames (baseline 4:2:0, RTP/JPEG-ready) at " + fps + " fps; N MJPEG viewers or N RTSP clients " +
+	"(RTP over the RTSP connection); the receiver in a process of its own; window " + windowMs + " ms after " + warmUpMs + " ms of warm-up; " +
+	"1-minute load average " + loadBefore.toFixed(2) + " before the runs, " + loadavg()[0].toFixed(2) + " after. " +
+	"Ratio RTSP/MJPEG, same run: above 1 is more frames, age or CPU for RTSP.\n\n" +
+	table(["clients", "", "MJPEG", "RTSP", "RTSP/MJPEG"], manyClientsRows(runs)) + "\n");
 
 process.stdout.write("bench: " + ((performance.now() - started) / 1000).toFixed(1) + " s\n");

@@ -6,10 +6,11 @@
 // after a full collection at both ends of the window, so that it counts what is held, not garbage.
 
 import { setTimeout as sleep } from "node:timers/promises";
-import { createReceiver } from "../../server/receiver";
+import { benchReceiver } from "./bench-receiver";
 import type { FanOutRun, ServerKind } from "./fan-out";
 import { NaiveRelay } from "./naive-relay";
-import { StampedCamera } from "./stamped-camera";
+import { fillerJpegs, StampedCamera } from "./stamped-camera";
+import { median } from "./stats";
 import { StreamViewer } from "./stream-viewer";
 
 const CAMERA_ID = "bench";
@@ -31,7 +32,7 @@ interface BenchServer {
 
 async function startXscam(): Promise<BenchServer> {
 	// The stall timeout outlasts the run: the stalled viewer stays, and what it costs is measured.
-	const receiver = createReceiver({ ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", logLevel: "silent", viewerStallMs: 10 * (WARM_UP_MS + WINDOW_MS) });
+	const receiver = benchReceiver({ viewerStallMs: 10 * (WARM_UP_MS + WINDOW_MS) });
 	const { ingestPort, httpPort } = await receiver.start();
 	return {
 		ingestPort, httpPort, streamPath: "/cameras/" + CAMERA_ID + "/stream.mjpeg",
@@ -64,16 +65,10 @@ async function liveBytes(): Promise<number> {
 	return heapUsed + external;
 }
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 async function run(kind: ServerKind): Promise<FanOutRun> {
 	const server = kind === "xscam" ? await startXscam() : await startNaive();
 	const camera = await StampedCamera.online(server.ingestPort, CAMERA_ID);
-	camera.start(FPS, FRAME_BYTES);
+	camera.start(FPS, fillerJpegs(FRAME_BYTES));
 	const fast = await StreamViewer.open(server.httpPort, server.streamPath, false);
 	const stalled = await StreamViewer.open(server.httpPort, server.streamPath, true);
 	const stalledPort = stalled.socket.localPort!;

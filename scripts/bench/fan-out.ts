@@ -3,8 +3,8 @@
 // not share a heap or compete for the two cores. These are wall-clock and memory numbers: they vary with
 // the machine and its load, unlike the computrons of benchmark 1.
 
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runJsonChild } from "./child-json";
 
 export type ServerKind = "xscam" | "naive";
 
@@ -36,16 +36,7 @@ export interface FanOutRun {
 const RUN = fileURLToPath(new URL("fan-out-run.ts", import.meta.url));
 
 function runIn(kind: ServerKind): Promise<FanOutRun> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", RUN, kind], { stdio: ["ignore", "pipe", "inherit"] });
-		let output = "";
-		child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
-		child.on("error", reject);
-		child.on("close", (code) => {
-			if (code === 0) resolve(JSON.parse(output.trim().split("\n").pop()!) as FanOutRun);
-			else reject(new Error("bench: the " + kind + " run exited with " + code));
-		});
-	});
+	return runJsonChild<FanOutRun>(RUN, [kind], ["--expose-gc"]);
 }
 
 export async function benchFanOut(): Promise<{ xscam: FanOutRun; naive: FanOutRun }> {
