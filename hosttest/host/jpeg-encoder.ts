@@ -22,7 +22,7 @@ export interface RgbaImage {
 export interface JpegOptions {
 	/** 1..100, the IJG scaling of the Annex K.1 tables (as libjpeg and jpeg-js do); default 80. */
 	quality?: number;
-	/** Chroma subsampling; default "4:2:2", as the OV2640 sends. */
+	/** Chroma subsampling; default "4:2:2", as the host camera models the OV2640 (docs/hardware.md). */
 	sampling?: Sampling;
 	/** MCUs between RSTn markers (1..65535); 0 or undefined writes no DRI and no markers. */
 	restartInterval?: number;

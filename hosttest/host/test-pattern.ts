@@ -1,8 +1,8 @@
 // Real JPEG frames of a moving test pattern for the host camera: colour bars, a box that sweeps across
 // once every two seconds at any frame rate, and a caption with the camera id, the frame number and the
 // capture time (UTC, to the millisecond), so a person watching the live view sees motion and can read
-// the latency against a clock. Encoded baseline 4:2:2 with the standard Huffman tables, as the OV2640
-// sends, so RTP/JPEG (RFC 2435) can carry it, by our own encoder (docs/architecture.md says why).
+// the latency against a clock. Encoded baseline 4:2:2 with the standard Huffman tables, as the host
+// camera models the OV2640, so RTP/JPEG (RFC 2435) can carry it, by our own encoder (docs/architecture.md says why).
 
 import { encodeJpeg } from "./jpeg-encoder";
 

@@ -6,8 +6,9 @@
 // tables (sent in-band with Q = 255, in the first packet of every frame, since a camera's quality can
 // change between frames). The receiver rebuilds the headers with the Huffman tables of the JPEG
 // standard (Annex K.3), so a frame coded with any other tables would decode as garbage there: such a
-// frame, like any the format cannot carry, is refused with the reason, never sent. The OV2640 sends
-// baseline 4:2:2 with the standard tables.
+// frame, like any the format cannot carry, is refused with the reason, never sent. The OV2640's frames
+// are baseline with the standard tables (the ESP32 RTSP servers send them so); docs/hardware.md says
+// what a board must still confirm.
 
 import { DHT, DQT, DRI, SOF0, SOI, SOS } from "../jpeg-markers";
 import { jpegEnd } from "../record/jpeg-scan";
