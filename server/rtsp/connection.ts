@@ -116,6 +116,7 @@ export class RtspConnection {
 	}
 
 	#read(chunk: Buffer): void {
+		if (this.socket.writableEnded) return; // refused: what else it sends is not read
 		let incoming;
 		try {
 			incoming = this.#reader.push(chunk);
@@ -135,7 +136,7 @@ export class RtspConnection {
 
 	#answer(request: RtspRequest): void {
 		const cseq = request.headers.get("cseq");
-		if (this.socket.destroyed) return;
+		if (this.socket.destroyed || this.socket.writableEnded) return;
 		if (cseq === undefined || !/^\d+$/.test(cseq)) {
 			this.socket.write(rtspResponse(400, undefined));
 			return;
