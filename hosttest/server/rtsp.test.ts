@@ -119,6 +119,27 @@ describe("the methods", () => {
 		await client.close();
 	});
 
+	it("a PAUSE while a frame is still flushing does not hold the stream after the next PLAY", async () => {
+		const camera = await withCamera();
+		const client = await RtspClient.open(harness.rtspPort);
+		const session = await client.play(url());
+		client.socket.pause(); // the receiver's writes back up: its slot waits for a drain
+		const skipped = async () => /^xscam_rtsp_frames_skipped_total\{camera="cam"\} [1-9]/m.test(await harness.receiver.registry.getSingleMetricAsString("xscam_rtsp_frames_skipped_total"));
+		for (let n = 0; !(await skipped()); n++) {
+			expect(n, "frames sent before one waited").toBeLessThan(400);
+			camera.frame(syntheticRtpJpeg(256 * 1024, 7), { captureTime: harness.clock.now() });
+			await until(() => harness.receiver.status("cam")!.frames.received === n + 1, "frame " + n);
+		}
+		const paused = client.request("PAUSE", url(), { Session: session });
+		client.socket.resume(); // the backlog drains while the stream is paused
+		expect((await paused).status).toBe(200);
+		expect((await client.request("PLAY", url(), { Session: session })).status).toBe(200);
+		const before = client.frames().length;
+		camera.frame(syntheticRtpJpeg(3000, 9), { captureTime: harness.clock.now() });
+		await until(() => client.frames().some((frame, n) => n >= before && frame.at(-1)!.payload.at(-1) === 9), "the new frame after PLAY");
+		await client.close();
+	});
+
 	it("over UDP: datagrams to the client's port, only to the address the RTSP connection comes from", async () => {
 		const camera = await withCamera();
 		const rtp = createSocket("udp4");

@@ -279,7 +279,7 @@ export class RtspConnection {
 	}
 
 	#end(session: Session): void {
-		session.stream.pause();
+		session.stream.close();
 		session.detach();
 		this.#sessions.delete(session.id);
 		const { transport } = session.stream;

@@ -74,6 +74,7 @@ export class RtpStream {
 		this.#cname = Buffer.from(cname.slice(0, 255), "latin1");
 		this.heardAt = clock.now();
 		this.slot = new LatestWins<RtpFrame>({ write: (frame) => this.#write(frame) });
+		if (destination.transport.kind === "tcp") destination.socket.on("drain", this.#onDrain);
 	}
 
 	/** The RTP timestamp of a capture time: 90 kHz from a random origin. */
@@ -87,21 +88,27 @@ export class RtpStream {
 
 	/** Starts (PLAY): frames offered from now on are sent, and sender reports follow. */
 	play(): void {
-		if (this.#reports) return;
-		if (this.#destination.transport.kind === "tcp") this.#destination.socket.on("drain", this.#onDrain);
-		this.#reports = this.#clock.every(SENDER_REPORT_MS, () => this.#report());
+		this.#reports ??= this.#clock.every(SENDER_REPORT_MS, () => this.#report());
 	}
 
 	get playing(): boolean {
 		return this.#reports !== undefined;
 	}
 
-	/** Stops sending (PAUSE, TEARDOWN, or the client left); a frame waiting in the slot is forgotten. */
+	/**
+	 * Stops sending (PAUSE); a frame waiting in the slot is forgotten. The slot still hears its drain, so
+	 * a frame still flushing when it paused does not hold it after the next PLAY.
+	 */
 	pause(): void {
 		this.#reports?.();
 		this.#reports = undefined;
-		this.#destination.socket.off("drain", this.#onDrain);
 		this.slot.clear();
+	}
+
+	/** The session ended (TEARDOWN, expiry, or the client left). */
+	close(): void {
+		this.pause();
+		this.#destination.socket.off("drain", this.#onDrain);
 	}
 
 	/** Sends `frame` now, or keeps it for when the last one has gone (while playing). */
@@ -156,7 +163,7 @@ export class RtpStream {
 		if (!udp || transport.kind !== "udp") return true;
 		this.#datagramsInFlight += chunks.length;
 		const sent = () => {
-			if (--this.#datagramsInFlight === 0 && this.playing) this.slot.drained();
+			if (--this.#datagramsInFlight === 0) this.slot.drained();
 		};
 		for (const chunk of chunks) udp.rtp.send(chunk, transport.clientPorts[0], udp.address, sent);
 		return false;
