@@ -38,6 +38,8 @@ export class RtspClient {
 	/** RTCP packets on odd channels. */
 	readonly rtcp: Buffer[] = [];
 	readonly closed: Promise<void>;
+	/** Whole frames received (RTP packets with the marker), counted as they come: frames() builds them all. */
+	frameCount = 0;
 	#pending: Buffer = Buffer.alloc(0);
 	#cseq = 0;
 	readonly #waiting: ((answer: RtspAnswer) => void)[] = [];
@@ -114,7 +116,11 @@ export class RtspClient {
 				const length = bytes.readUInt16BE(2);
 				if (bytes.length < 4 + length) return;
 				const packet = bytes.subarray(4, 4 + length);
-				if (bytes[1] % 2 === 0) this.rtp.push(parseRtp(packet, bytes[1]));
+				if (bytes[1] % 2 === 0) {
+					const rtp = parseRtp(packet, bytes[1]);
+					this.rtp.push(rtp);
+					if (rtp.marker) this.frameCount++;
+				}
 				else this.rtcp.push(packet);
 				this.#pending = bytes.subarray(4 + length);
 				continue;
