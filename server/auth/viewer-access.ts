@@ -85,6 +85,23 @@ function tokenHash(token: string): string {
 	return createHash("sha256").update(token).digest("hex");
 }
 
+/**
+ * The token an Authorization header carries in one of `schemes` (case-insensitive, RFC 9110 11.1):
+ * "Bearer <token>", or Basic credentials with the token as the password and any user name.
+ */
+export function tokenOf(authorization: string | undefined, schemes: readonly ("bearer" | "basic")[]): string | undefined {
+	const [scheme = "", credentials = ""] = (authorization ?? "").trim().split(/\s+/, 2);
+	switch (schemes.find((accepted) => accepted === scheme.toLowerCase())) {
+		case "bearer":
+			return credentials;
+		case "basic": {
+			const decoded = Buffer.from(credentials, "base64").toString("utf8");
+			return decoded.slice(decoded.indexOf(":") + 1);
+		}
+	}
+	return undefined;
+}
+
 function rightsOf(value: unknown): Right[] {
 	return Array.isArray(value) ? value.filter((right): right is Right => right === "view" || right === "control") : [];
 }

@@ -13,7 +13,7 @@
 import { isIP } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { SESSION_MS, type Sessions } from "../auth/sessions";
-import type { Principal, Right, ViewerAccess } from "../auth/viewer-access";
+import { tokenOf, type Principal, type Right, type ViewerAccess } from "../auth/viewer-access";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
 
@@ -51,15 +51,8 @@ function principalOf(request: FastifyRequest, access: ViewerAccess, sessions: Se
 		if (principal) return principal;
 		if (opened) sessions.close(session);
 	}
-	const [scheme = "", credentials = ""] = (request.headers.authorization ?? "").trim().split(/\s+/, 2);
-	switch (scheme.toLowerCase()) { // schemes are case-insensitive (RFC 9110, 11.1)
-		case "bearer":
-			return access.byToken(credentials);
-		case "basic": {
-			const decoded = Buffer.from(credentials, "base64").toString("utf8");
-			return access.byToken(decoded.slice(decoded.indexOf(":") + 1)); // the token as the password, any user name
-		}
-	}
+	const given = tokenOf(request.headers.authorization, ["bearer", "basic"]);
+	if (given !== undefined) return access.byToken(given);
 	const token = (request.query as { token?: unknown }).token;
 	return typeof token === "string" ? access.byToken(token) : undefined;
 }

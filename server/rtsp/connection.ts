@@ -10,7 +10,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
-import type { Principal, ViewerAccess } from "../auth/viewer-access";
+import { tokenOf, type Principal, type ViewerAccess } from "../auth/viewer-access";
 import type { Camera } from "../cameras/camera";
 import type { Core } from "../core";
 import { RtspReader, RtspSyntaxError, rtspResponse, type RtspRequest } from "./messages";
@@ -201,11 +201,9 @@ export class RtspConnection {
 	#authorize(request: RtspRequest): Principal {
 		const { core, access } = this.#context;
 		if (core.options.insecureViewers) return ANYONE;
-		const [scheme = "", credentials = ""] = (request.headers.get("authorization") ?? "").split(/\s+/, 2);
 		const challenge = { "WWW-Authenticate": "Basic realm=\"xscam\"" };
-		if (scheme.toLowerCase() !== "basic") throw new Refusal(401, "no credentials", challenge);
-		const decoded = Buffer.from(credentials, "base64").toString("utf8");
-		const token = decoded.slice(decoded.indexOf(":") + 1); // the token as the password, any user name
+		const token = tokenOf(request.headers.get("authorization"), ["basic"]);
+		if (token === undefined) throw new Refusal(401, "no credentials", challenge);
 		const principal = access.byToken(token);
 		if (principal === undefined) throw new Refusal(401, "not a token of this receiver", challenge);
 		if (!principal.rights.includes("view")) throw new Refusal(403, principal.name + " may not view");
