@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeCamera } from "./helpers/fake-camera";
-import { startReceiver, syntheticJpeg, until, WARN } from "./helpers/harness";
+import { SECOND_PER_FRAME, startReceiver, syntheticJpeg, until, WARN } from "./helpers/harness";
 import type { Harness } from "./helpers/harness";
 import { MjpegClient } from "./helpers/mjpeg-client";
 
@@ -119,7 +119,7 @@ describe("fan-out", () => {
 			const slowInfo = infoOf(slow);
 			// 3. memory per viewer is bounded: one part in the socket's buffer (plus what is under its high-water mark)
 			if (slowInfo !== undefined) expect(slowInfo.bufferedBytes).toBeLessThanOrEqual(partBytes + HIGH_WATER_MARK);
-			if (slowInfo !== undefined && slowInfo.skipped > 0) harness.clock.advance(stallMs); // it is behind: let time pass
+			if (slowInfo !== undefined && slowInfo.skipped > 0) harness.clock.advance(SECOND_PER_FRAME); // it is behind: let time pass
 			await new Promise((resolve) => setImmediate(resolve)); // a drop closes the socket on a later turn
 		}
 		await slow.close(); // it never reads, so it would never see the receiver's FIN: the server side is what counts

@@ -7,7 +7,7 @@ import { createSocket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
 import { ViewerAccess } from "../../server/auth/viewer-access";
 import { FakeCamera } from "./helpers/fake-camera";
-import { startReceiver, until, WARN, type Harness } from "./helpers/harness";
+import { SECOND_PER_FRAME, startReceiver, until, WARN, type Harness } from "./helpers/harness";
 import { parseRtp, RtspClient, syntheticRtpJpeg, type RtpPacket } from "./helpers/rtsp-client";
 
 let harness: Harness;
@@ -306,7 +306,7 @@ describe("many clients, and slow ones", () => {
 			sent++;
 			await until(() => fast.frameCount === sent, "frame " + sent + " at the fast client");
 			if (/^xscam_rtsp_clients_dropped_total\{camera="cam"\} 1$/m.test(await metric("xscam_rtsp_clients_dropped_total"))) break;
-			if (/^xscam_rtsp_frames_skipped_total\{camera="cam"\} [1-9]/m.test(await metric("xscam_rtsp_frames_skipped_total"))) harness.clock.advance(stallMs);
+			if (/^xscam_rtsp_frames_skipped_total\{camera="cam"\} [1-9]/m.test(await metric("xscam_rtsp_frames_skipped_total"))) harness.clock.advance(SECOND_PER_FRAME);
 			await new Promise((resolve) => setImmediate(resolve));
 		}
 		expect(fast.socket.destroyed).toBe(false);

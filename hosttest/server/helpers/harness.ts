@@ -16,6 +16,14 @@ export interface LogLine {
 	[field: string]: unknown;
 }
 
+/**
+ * How far the slow-viewer tests move the clock per frame once a viewer is behind: a second, so the stall
+ * timeout passes over many frames and samples, as it does at any real frame rate. One jump of the whole
+ * timeout lets a sample that meets a fast viewer's last bytes still unacknowledged (loopback delays its
+ * ACKs by real milliseconds) judge it stalled too.
+ */
+export const SECOND_PER_FRAME = 1000;
+
 export const WARN = 40;
 export const ERROR = 50;
 
