@@ -10,6 +10,8 @@ import Camera from "embedded:io/image/in/camera";
 import TCP from "embedded:io/socket/tcp";
 import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
+import Flash from "embedded:storage/flash";
+import Update from "embedded:update";
 import HMAC from "hmac";
 import Instrumentation from "instrumentation";
 import config from "mc/config";
@@ -17,6 +19,7 @@ import Net from "net";
 import Preference from "preference";
 import Time from "time";
 import Timer from "timer";
+import Boot from "xscam-boot";
 import { Device } from "./app/device";
 import { readSettings } from "./app/settings";
 
@@ -26,7 +29,7 @@ function log(line: string): void {
 
 export default function main(): Device | undefined {
 	try {
-		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation }, log);
+		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot }, log);
 		device.start();
 		return device;
 	}

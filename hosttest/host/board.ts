@@ -5,6 +5,7 @@
 // Like the host modules, this file is XS-portable: no Node imports.
 
 import type { CameraCounts, FrameStore, Sensor } from "../../modules/sim/camera/simulated-camera";
+import type { FirmwareSlots } from "./firmware-slots";
 import type { Radio } from "./radio";
 
 export type { CameraCounts, FrameStore, Sensor };
@@ -98,6 +99,13 @@ export interface Board {
 	tlsClient?(trust: TlsTrust, events: TlsEngineEvents): TlsEngine;
 	/** Sets the real-time clock (the SDK's Time.set), ms since the epoch; boards without one omit it. */
 	setDate?(ms: number): void;
+	/** The OTA app slots (embedded:update, embedded:storage/flash); boards without them omit it. */
+	readonly firmware?: FirmwareSlots;
+	/**
+	 * The firmware asked for a restart (xscam-boot): the board stops it and boots again from its slots,
+	 * or records the request where a test restarts it itself. Nothing of the firmware runs after it.
+	 */
+	restart(): void;
 }
 
 let current: Board | undefined;

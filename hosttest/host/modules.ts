@@ -8,6 +8,8 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"embedded:io/socket/tcp": "tcp.ts",
 	"embedded:io/socket/tcp/tls": "tls.ts",
 	"embedded:network/interface/wifi": "wifi.ts",
+	"embedded:storage/flash": "flash.ts",
+	"embedded:update": "update.ts",
 	"hmac": "hmac.ts",
 	"instrumentation": "instrumentation.ts",
 	"mc/config": "mc-config.ts",
@@ -16,4 +18,5 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"Resource": "resource.ts",
 	"time": "time.ts",
 	"timer": "timer.ts",
+	"xscam-boot": "xscam-boot.ts",
 };

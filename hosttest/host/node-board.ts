@@ -12,6 +12,7 @@ import {
 	newCameraCounts, newSensorRegisters, type Board, type ConfigSource, type Network, type Sensor, type TlsEngine, type TlsEngineEvents,
 	type TlsTrust, type WireEvents,
 } from "./board";
+import { flashedSlots, type FirmwareSlots } from "./firmware-slots";
 import { Radio, type AccessPointOptions, type RadioOptions } from "./radio";
 import { renderTestPattern } from "./test-pattern";
 
@@ -29,6 +30,10 @@ export interface NodeBoardOptions {
 	resourceFolders?: URL[];
 	/** Where the firmware's Time.set() goes (ms since the epoch): Node's clock cannot be set. */
 	onSetDate?: (ms: number) => void;
+	/** The OTA slots; a board as flashed by USB when absent. */
+	firmware?: FirmwareSlots;
+	/** The firmware asked for a restart: the owner boots it again (simulated-device.ts, a test); traced when absent. */
+	onRestart?: () => void;
 }
 
 const SIM_FRAMES = new URL("../../modules/sim/camera/frames/", import.meta.url);
@@ -73,6 +78,8 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		},
 		tlsClient: nodeTlsClient,
 		setDate: (ms) => options.onSetDate?.(ms),
+		firmware: options.firmware ?? flashedSlots(),
+		restart: options.onRestart ?? (() => process.stdout.write("host: the firmware asked for a restart; this board does not boot again by itself\n")),
 	};
 }
 

@@ -14,6 +14,8 @@ import type { DisposableFrame } from "embedded:io/image/in/camera";
 import TCP from "embedded:io/socket/tcp";
 import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
+import Flash from "embedded:storage/flash";
+import Update from "embedded:update";
 import HMAC from "hmac";
 import Instrumentation from "instrumentation";
 import config from "mc/config";
@@ -21,6 +23,7 @@ import Net from "net";
 import Preference from "preference";
 import Time from "time";
 import Timer from "timer";
+import Boot from "xscam-boot";
 import { Device } from "../../src/app/device";
 import { readSettings } from "../../src/app/settings";
 
@@ -43,7 +46,7 @@ class CopyingCamera extends Camera {
 }
 
 export default function main(): Device {
-	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation },
+	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot },
 		(line) => trace("xscam: " + line + "\n"));
 	device.start();
 	return device;

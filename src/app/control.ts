@@ -1,5 +1,6 @@
 // The settings the device takes from the receiver (docs/protocol.md, "control"), described once: the
-// frame-rate cap, the settings of its sensor (camera/sensors/), and a frame size for the next start.
+// frame-rate cap, the settings of its sensor (camera/sensors/), a frame size for the next start, and a
+// restart (so that next start can be now).
 // The same list is announced in the capabilities message and checked here, key by key, with the rule
 // the receiver applies too (protocol/controls.ts). Every key is answered: applied, pending, or refused
 // with the reason, and nothing is ignored silently.
@@ -12,12 +13,16 @@ import { rule, settle } from "../protocol/controls";
 import type { ControlAnswer, ControlDescription, ControlSettings } from "../protocol/types";
 
 /** What a device with `sensor` announces: the frame-rate cap, the sensor's settings, its frame sizes. */
+/** A one-choice setting, so every receiver that renders settings can offer it as they are. */
+const RESTART: ControlDescription = { key: "restart", label: "restart the camera", kind: "choice", choices: ["now"], applies: "now" };
+
 export function describeControls(sensor: SensorDescription): ControlDescription[] {
 	const controls: ControlDescription[] = [
 		{ key: "frameRate", label: "frame rate cap (fps)", kind: "number", min: FRAME_RATE_MIN, max: FRAME_RATE_MAX, step: 0.1, applies: "now" },
 		...sensor.settings,
 	];
 	if (sensor.frameSizes.length) controls.push({ key: "frameSize", label: "frame size", kind: "choice", choices: sensor.frameSizes.slice(), applies: "next start" });
+	controls.push(RESTART);
 	return controls;
 }
 
@@ -27,11 +32,16 @@ export class DeviceControls {
 	readonly #byKey: { [key: string]: ControlDescription } = Object.create(null);
 	readonly #capture: Capture;
 	readonly #storeFrameSize: (name: string) => void;
+	readonly #restart: () => void;
 
-	/** `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts). */
-	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void) {
+	/**
+	 * `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts); `restart`
+	 * restarts the device once the answer has gone.
+	 */
+	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void, restart: () => void) {
 		this.#capture = capture;
 		this.#storeFrameSize = storeFrameSize;
+		this.#restart = restart;
 		this.list = describeControls(sensor);
 		for (const control of this.list) this.#byKey[control.key] = control;
 	}
@@ -53,6 +63,7 @@ export class DeviceControls {
 				this.#storeFrameSize(value as string);
 				answer.pending[key] = value;
 			}
+			else if (key === "restart") answer.pending[key] = value; // the device restarts after answering
 			else {
 				sensor[key] = value as number;
 				sensorCount++;
@@ -67,6 +78,7 @@ export class DeviceControls {
 				for (const key in sensor) answer.refused[key] = "the camera refused: " + (error as Error).message;
 			}
 		}
+		if ("restart" in answer.pending) this.#restart();
 		return answer;
 	}
 }

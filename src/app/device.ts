@@ -9,12 +9,15 @@ import type Camera from "embedded:io/image/in/camera";
 import type TCP from "embedded:io/socket/tcp";
 import type TLS from "embedded:io/socket/tcp/tls";
 import type WiFi from "embedded:network/interface/wifi";
+import type Flash from "embedded:storage/flash";
+import type Update from "embedded:update";
 import type Instrumentation from "instrumentation";
 import type HMAC from "hmac";
 import type Net from "net";
 import type Preference from "preference";
 import type Time from "time";
 import type Timer from "timer";
+import type Boot from "xscam-boot";
 import { Capture } from "../camera/capture";
 import { FRAME_SIZES } from "../camera/frame-sizes";
 import { frameSizeAtStart, storeFrameSize } from "../camera/frame-size-store";
@@ -25,6 +28,8 @@ import { Session } from "../session/session";
 import type { OpenPipe } from "../transport/pipe";
 import { openTcpPipe } from "../transport/tcp-pipe";
 import { openTlsPipe } from "../transport/tls-pipe";
+import { FirmwareUpdater } from "../update/firmware-updater";
+import { UpdateTrial } from "../update/update-trial";
 import { DeviceClock } from "./clock";
 import { DeviceControls } from "./control";
 import { configError, type Settings } from "./settings";
@@ -42,13 +47,22 @@ export interface DeviceIO {
 	Net: typeof Net;
 	Preference: typeof Preference;
 	Instrumentation: typeof Instrumentation;
+	Update: typeof Update;
+	Flash: typeof Flash;
+	Boot: typeof Boot;
 }
+
+/** Long enough for the answer that announced a restart (a control result, an update's status) to leave. */
+const RESTART_DELAY_MS = 500;
 
 export class Device {
 	readonly link: WifiLink;
 	readonly capture: Capture;
 	readonly session: Session;
 	readonly controls: DeviceControls;
+	readonly updater: FirmwareUpdater;
+	readonly trial: UpdateTrial;
+	#restarting = false;
 
 	/** Opens the camera; throws a config error when the sensor does not offer the configured frame size. */
 	constructor(settings: Settings, io: DeviceIO, log: (line: string) => void) {
@@ -64,7 +78,21 @@ export class Device {
 		if (sensor.frameSizes.length && !sensor.frameSizes.includes(settings.frameSize))
 			throw configError("frameSize", "one of the " + sensor.model + "'s sizes, " + sensor.frameSizes.join(", "), settings.frameSize);
 		log("camera " + capture.sensor + " " + frameSize + " " + capture.width + "x" + capture.height + " at most " + settings.frameRate + " fps");
-		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name));
+		const restartSoon = (why: string) => {
+			if (this.#restarting) return;
+			this.#restarting = true;
+			log("restarting: " + why);
+			io.Timer.set(() => io.Boot.restart(), RESTART_DELAY_MS);
+		};
+		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name), () => restartSoon("asked by the receiver"));
+		this.trial = new UpdateTrial(io, FIRMWARE_VERSION, log);
+		this.updater = new FirmwareUpdater({
+			io, log,
+			onVerified: (version) => {
+				UpdateTrial.begin(io.Preference, version);
+				restartSoon("into firmware " + version);
+			},
+		});
 
 		const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
 		const { tls } = settings;
@@ -76,7 +104,11 @@ export class Device {
 			clock.atLeast(settings.builtAt);
 		}
 		this.session = new Session({
-			openPipe, resolver: new Resolver(io.Net), Timer: io.Timer, onWelcome: clock && ((serverTime) => clock.receiverSaid(serverTime)),
+			openPipe, resolver: new Resolver(io.Net), Timer: io.Timer, updates: this.updater,
+			onWelcome: (serverTime) => {
+				clock?.receiverSaid(serverTime);
+				this.trial.welcomed();
+			},
 			server: settings.server, port: settings.port,
 			identity: {
 				id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,

@@ -22,6 +22,8 @@ export const SERVER_TO_DEVICE = 0x80;
 export const HELLO_FLAG_AUTH = 0x01;
 /** Bit 1: a capabilities message follows the hello. */
 export const HELLO_FLAG_CAPABILITIES = 0x02;
+/** Bit 2: the device takes firmware updates over the session (update offer, update chunk, update status). */
+export const HELLO_FLAG_UPDATES = 0x04;
 
 /** Longest string a hello may carry (the length prefix is one byte). */
 export const MAX_STRING_BYTES = 255;
@@ -35,6 +37,16 @@ export const ID_RULE = "1 to " + MAX_ID_BYTES + " characters of A-Z a-z 0-9 _ . 
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 16;
 export const PROOF_BYTES = 32;
+
+/** A SHA-256 digest (the firmware image an update offers), in bytes. */
+export const SHA256_BYTES = 32;
+
+/**
+ * The largest chunk of a firmware update: the device holds one at a time (its decoder assembles it), so
+ * 16 KB bounds what an update costs its heap; a receiver sends smaller chunks where its welcome's
+ * `maxBodyBytes` is smaller.
+ */
+export const UPDATE_CHUNK_MAX = 16 * 1024;
 
 /** Stats fields that a device cannot know are sent as these values. */
 export const RSSI_UNKNOWN = 127;

@@ -6,7 +6,7 @@
 
 import {
 	FRAME_FIELDS_BYTES, HEAP_UNKNOWN, ID_PATTERN, ID_RULE, MAX_ID_BYTES, MAX_JSON_BYTES, MAX_STRING_BYTES, NONCE_BYTES, PROOF_BYTES,
-	RSSI_UNKNOWN,
+	RSSI_UNKNOWN, SHA256_BYTES, UPDATE_CHUNK_MAX,
 } from "./constants";
 import { readControls, type ControlDescription, type ControlSettings } from "./controls";
 import {
@@ -127,8 +127,45 @@ export interface Accepted {
 	proof: Uint8Array;
 }
 
-export type DeviceMessage = Hello | Frame | Stats | ControlResult | Pong | Capabilities | Auth;
-export type ServerMessage = Welcome | Ping | Control | Challenge | Accepted;
+/**
+ * receiver -> device, to a device whose hello set HELLO_FLAG_UPDATES: a firmware image of `size` bytes
+ * whose SHA-256 is `sha256`, to come in chunks of at most `chunkSize` bytes, each after the device's
+ * status asks for it.
+ */
+export interface UpdateOffer {
+	type: "updateOffer";
+	size: number;
+	chunkSize: number;
+	sha256: Uint8Array;
+	version: string;
+}
+
+/** receiver -> device: the image's bytes from `offset`. `bytes` is a view valid only during the decoder's callback. */
+export interface UpdateChunk {
+	type: "updateChunk";
+	offset: number;
+	bytes: Uint8Array;
+}
+
+/**
+ * What the device says of an update, in order: "ready" (send from `offset`, 0), "written" (every byte
+ * before `offset` is written: send the next chunk), "verified" (all of it, and its SHA-256 matches: the
+ * device restarts into it), or "failed" (`reason`; the running firmware is untouched).
+ */
+export const UPDATE_STATES = ["ready", "written", "verified", "failed"] as const;
+export type UpdateState = typeof UPDATE_STATES[number];
+
+/** device -> receiver, the answer to each update offer and chunk. */
+export interface UpdateStatus {
+	type: "updateStatus";
+	state: UpdateState;
+	offset: number;
+	/** Why it failed; "" otherwise. */
+	reason: string;
+}
+
+export type DeviceMessage = Hello | Frame | Stats | ControlResult | Pong | Capabilities | Auth | UpdateStatus;
+export type ServerMessage = Welcome | Ping | Control | Challenge | Accepted | UpdateOffer | UpdateChunk;
 export type Message = DeviceMessage | ServerMessage;
 export type MessageName = Message["type"];
 
@@ -312,6 +349,31 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 		read: (body) => ({ type: "capabilities", controls: readControls(readJson("capabilities", body, 0).controls) }),
 		prepare: (message) => jsonBody(JSON.stringify({ controls: message.controls })),
 	},
+	updateStatus: {
+		code: 0x08, body: [1 + 4 + 1, 1 + 4 + 1 + MAX_STRING_BYTES],
+		read(body, view) {
+			const state = UPDATE_STATES[view.getUint8(0) - 1];
+			if (state === undefined) throw bad("updateStatus", "state " + view.getUint8(0) + " is not 1.." + UPDATE_STATES.length);
+			const next = [5];
+			const reason = readString("updateStatus reason", body, 5, next);
+			if (next[0] !== body.byteLength) throw bad("updateStatus", (body.byteLength - next[0]) + " trailing bytes");
+			return { type: "updateStatus", state, offset: view.getUint32(1), reason };
+		},
+		prepare(message) {
+			const code = UPDATE_STATES.indexOf(message.state) + 1;
+			if (code === 0) throw new RangeError("state must be one of " + UPDATE_STATES.join(", "));
+			checkUint("offset", message.offset, 0xffffffff);
+			const length = 5 + stringBytes("reason", message.reason);
+			return {
+				length,
+				write(bytes, view, at) {
+					view.setUint8(at, code);
+					view.setUint32(at + 1, message.offset);
+					writeString(bytes, at + 5, message.reason);
+				},
+			};
+		},
+	},
 	welcome: {
 		code: 0x81, body: [16, 16],
 		read: (_body, view) => ({ type: "welcome", serverTime: readTime("welcome server time", view, 0), pingInterval: view.getUint32(8), maxBodyBytes: view.getUint32(12) }),
@@ -331,6 +393,49 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 	ping: token<Ping>(0x82, "ping"),
 	challenge: bytesCodec<Challenge>(0x84, "challenge", ["nonce"], [NONCE_BYTES]),
 	accepted: bytesCodec<Accepted>(0x85, "accepted", ["proof"], [PROOF_BYTES]),
+	updateOffer: {
+		// size, chunk size, SHA-256, then the version string
+		code: 0x86, body: [4 + 4 + SHA256_BYTES + 1, 4 + 4 + SHA256_BYTES + 1 + MAX_STRING_BYTES],
+		read(body, view) {
+			const next = [8 + SHA256_BYTES];
+			const version = readString("updateOffer version", body, next[0], next);
+			if (next[0] !== body.byteLength) throw bad("updateOffer", (body.byteLength - next[0]) + " trailing bytes");
+			const chunkSize = view.getUint32(4);
+			if (chunkSize === 0 || chunkSize > UPDATE_CHUNK_MAX) throw bad("updateOffer", "chunk size " + chunkSize + " is not 1.." + UPDATE_CHUNK_MAX);
+			return { type: "updateOffer", size: view.getUint32(0), chunkSize, sha256: body.slice(8, 8 + SHA256_BYTES), version };
+		},
+		prepare(message) {
+			checkUint("size", message.size, 0xffffffff);
+			checkUint("chunkSize", message.chunkSize, UPDATE_CHUNK_MAX);
+			if (message.chunkSize === 0) throw new RangeError("chunkSize must be 1.." + UPDATE_CHUNK_MAX);
+			if (!(message.sha256 instanceof Uint8Array) || message.sha256.byteLength !== SHA256_BYTES) throw new RangeError("sha256 must be " + SHA256_BYTES + " bytes");
+			return {
+				length: 8 + SHA256_BYTES + stringBytes("version", message.version),
+				write(bytes, view, at) {
+					view.setUint32(at, message.size);
+					view.setUint32(at + 4, message.chunkSize);
+					bytes.set(message.sha256, at + 8);
+					writeString(bytes, at + 8 + SHA256_BYTES, message.version);
+				},
+			};
+		},
+	},
+	updateChunk: {
+		code: 0x87, body: [4 + 1, 4 + UPDATE_CHUNK_MAX],
+		read: (body, view) => ({ type: "updateChunk", offset: view.getUint32(0), bytes: body.subarray(4) }),
+		prepare(message) {
+			checkUint("offset", message.offset, 0xffffffff);
+			const { byteLength } = message.bytes;
+			if (byteLength === 0 || byteLength > UPDATE_CHUNK_MAX) throw new RangeError("a chunk must be 1.." + UPDATE_CHUNK_MAX + " bytes");
+			return {
+				length: 4 + byteLength,
+				write(bytes, view, at) {
+					view.setUint32(at, message.offset);
+					bytes.set(message.bytes, at + 4);
+				},
+			};
+		},
+	},
 	control: {
 		code: 0x83, body: [2 + 2, MAX_JSON_BYTES],
 		read: (body, view) => ({ type: "control", requestId: view.getUint16(0), settings: settingsOf("control", readJson("control", body, 2)) }),

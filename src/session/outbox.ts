@@ -21,6 +21,7 @@ const ROWS: readonly Row[] = [
 	{ type: "capabilities", beforeWelcome: true, keep: 1 },
 	{ type: "pong", beforeWelcome: false, keep: 1 },
 	{ type: "controlResult", beforeWelcome: false, keep: 8 },
+	{ type: "updateStatus", beforeWelcome: false, keep: 1 }, // one per chunk, and the next chunk waits for it
 	{ type: "stats", beforeWelcome: false, keep: 1 },
 ];
 

@@ -11,10 +11,11 @@ import type { DisposableFrame } from "embedded:io/image/in/camera";
 import type Timer from "timer";
 import { Backoff } from "../backoff";
 import type { Resolver } from "../network/resolver";
-import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, MAX_JSON_BYTES } from "../protocol/constants";
+import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, HELLO_FLAG_UPDATES, MAX_JSON_BYTES } from "../protocol/constants";
 import { Decoder } from "../protocol/decoder";
 import { encode } from "../protocol/encoder";
-import type { ControlAnswer, ControlDescription, ControlSettings, Hello, ServerMessage } from "../protocol/types";
+import { CODECS } from "../protocol/messages";
+import type { ControlAnswer, ControlDescription, ControlSettings, Hello, ServerMessage, UpdateChunk, UpdateOffer, UpdateStatus } from "../protocol/types";
 import type { OpenPipe, Pipe } from "../transport/pipe";
 import { DeviceAuthenticator, type Prove } from "./authenticator";
 import { FrameSchedule } from "./frame-schedule";
@@ -26,6 +27,14 @@ export type SessionState = "stopped" | "resolving" | "connecting" | "handshaking
 
 /** What the hello says the device is. */
 export type Identity = Omit<Hello, "type" | "flags">;
+
+/** Who takes firmware updates (update/firmware-updater.ts). */
+export interface UpdateHandler {
+	offer(offer: UpdateOffer): UpdateStatus;
+	chunk(chunk: UpdateChunk): UpdateStatus;
+	/** The connection ended: an update under way is given up. */
+	abort(reason: string): void;
+}
 
 /** The device's own numbers for the stats message. */
 export interface DeviceStats {
@@ -52,6 +61,8 @@ export interface SessionOptions {
 	/** HMAC-SHA256 under the camera's key; absent: the camera has no key and does not authenticate. */
 	prove?: Prove;
 	onControl: (settings: ControlSettings) => ControlAnswer;
+	/** Firmware updates over the session; absent: the hello does not offer to take them. */
+	updates?: UpdateHandler;
 	/** Read for each stats message. */
 	deviceStats: () => DeviceStats;
 	/** Every change of state; `reason` says why a connection ended, `retryIn` how long until the next try. */
@@ -97,13 +108,13 @@ export class Session {
 		this.#options = options;
 		this.#now = options.now ?? Date.now;
 		this.#backoff = options.backoff ?? new Backoff({ base: 500, max: 30_000 });
-		this.#decoder = new Decoder<ServerMessage>({
-			from: "server", maxBodyBytes: MAX_JSON_BYTES, onMessage: (message) => this.#received(message),
-		});
+		// the largest message a device takes is a control, or a chunk of an update where it takes them
+		const maxBodyBytes = options.updates ? CODECS.updateChunk.body[1] : MAX_JSON_BYTES;
+		this.#decoder = new Decoder<ServerMessage>({ from: "server", maxBodyBytes, onMessage: (message) => this.#received(message) });
 		const { identity, controls } = options;
 		this.#frames = new FrameSchedule(identity.width, identity.height);
 		this.#writer = new Writer(this.#frames, () => this.#fail("write failed"));
-		const flags = (controls ? HELLO_FLAG_CAPABILITIES : 0) | (options.prove ? HELLO_FLAG_AUTH : 0);
+		const flags = (controls ? HELLO_FLAG_CAPABILITIES : 0) | (options.prove ? HELLO_FLAG_AUTH : 0) | (options.updates ? HELLO_FLAG_UPDATES : 0);
 		this.#hello = encode({ type: "hello", flags, ...identity });
 		this.#capabilities = controls && encode({ type: "capabilities", controls });
 	}
@@ -126,7 +137,7 @@ export class Session {
 	/** Closes the connection and its frames; start() opens a new one. */
 	stop(): void {
 		if (this.#state === "stopped") return;
-		this.#teardown();
+		this.#teardown("the session stopped");
 		this.#options.Timer.clear(this.#tick);
 		this.#options.Timer.clear(this.#retry);
 		this.#tick = this.#retry = undefined;
@@ -233,6 +244,11 @@ export class Session {
 		}
 		if (this.#state !== "streaming") throw new Error(message.type + " before the welcome");
 		if (message.type === "ping") this.#writer.post("pong", encode({ type: "pong", token: message.token }));
+		else if (message.type === "updateOffer" || message.type === "updateChunk") {
+			const { updates } = this.#options;
+			if (!updates) throw new Error(message.type + " to a camera that takes no updates");
+			this.#writer.post("updateStatus", encode(message.type === "updateOffer" ? updates.offer(message) : updates.chunk(message)));
+		}
 		else if (!this.#writer.post("controlResult", encode({ type: "controlResult", requestId: message.requestId, ...this.#options.onControl(message.settings) })))
 			throw new Error("too many control messages");
 	}
@@ -260,7 +276,7 @@ export class Session {
 
 	#fail(reason: string): void {
 		if (this.#state === "stopped" || this.#state === "waiting") return;
-		this.#teardown();
+		this.#teardown(reason);
 		const delay = this.#backoff.next();
 		this.#retry = this.#options.Timer.set(() => {
 			this.#retry = undefined;
@@ -269,7 +285,8 @@ export class Session {
 		this.#enter("waiting", reason, delay);
 	}
 
-	#teardown(): void {
+	#teardown(reason: string): void {
+		this.#options.updates?.abort(reason);
 		this.#authenticator = undefined;
 		this.#writer.detach();
 		this.#decoder.reset();

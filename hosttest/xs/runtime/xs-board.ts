@@ -10,6 +10,7 @@
 // bytes are never copied by JS here: hold() slices natively, detach() is a native transfer(0), and the
 // check that a frame came back unwritten compares natively.
 
+import { flashedSlots } from "../../host/firmware-slots";
 import { installBoard, newCameraCounts, newSensorRegisters, type Board, type Network, type Wire, type WireEvents } from "../../host/board";
 import { Radio } from "../../host/radio";
 import type { BridgeCall, Crank, PostedOp, XsBoardOptions, XsReport } from "../bridge-types";
@@ -104,6 +105,8 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 		freeMemory: () => options.freeMemory,
 		digest: (name, bytes) => new Uint8Array(bridge.callWith({ op: "digest", name }, (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))),
 		tcpSendBuffer: options.tcpSendBuffer,
+		firmware: flashedSlots(),
+		restart: () => bridge.post({ op: "trace", text: "host: the firmware asked for a restart; the XS tier does not boot again\n" }),
 	};
 	installBoard(board);
 
