@@ -10,6 +10,7 @@ import type { CameraRegistry } from "./cameras/registry";
 import type { Clock } from "./clock";
 import type { ResolvedOptions } from "./options";
 import type { TlsFiles } from "./tls-files";
+import type { FirmwareUpdates } from "./update/updates";
 
 export interface Core {
 	readonly options: ResolvedOptions;
@@ -24,6 +25,8 @@ export interface Core {
 	readonly tls: TlsFiles | undefined;
 	/** This receiver's metrics; never prom-client's global registry, so two receivers in one process stay apart. */
 	readonly registry: Registry;
+	/** The firmware images, and the updates of cameras to them (update/). */
+	readonly updates: FirmwareUpdates;
 }
 
 /** A registered part: started in order, closed in reverse order. */

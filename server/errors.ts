@@ -54,6 +54,12 @@ const CATALOG = {
 	XSCAM_ERR_CONTROL_TIMEOUT: entry("camera %s did not answer control request %s within %s ms", 504),
 	XSCAM_ERR_CONTROL_ABORTED: entry("camera %s disconnected before answering control request %s", 503),
 	XSCAM_ERR_BAD_CONTROL_RESULT: entry("camera %s answered control request %s wrongly: %s", 502),
+	// firmware updates (update/)
+	XSCAM_ERR_FIRMWARE: entry("firmware %s: %s", 400, TypeError),
+	XSCAM_ERR_FIRMWARE_NOT_FOUND: entry("no firmware %s for board %s (xscam-server firmware add)", 404),
+	XSCAM_ERR_NO_UPDATES: entry("camera %s runs firmware %s, which takes no updates over the network", 409),
+	XSCAM_ERR_UPDATE_BUSY: entry("camera %s is already being updated to %s", 409),
+	XSCAM_ERR_BAD_UPDATE_STATUS: entry("an update status that answers nothing sent: %s"),
 	// viewers (http/fan-out.ts)
 	XSCAM_ERR_VIEWER_STALLED: entry("the viewer read nothing for %s ms"),
 	// Home Assistant (home-assistant/): why the receiver is not connected to the MQTT broker

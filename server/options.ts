@@ -267,6 +267,7 @@ export const OPTION_SPECS = {
 	mqttPasswordFile: spec("--mqtt-password-file <path>", "XSCAM_MQTT_PASSWORD_FILE", path, "", "a file holding its MQTT password (or the variable XSCAM_MQTT_PASSWORD; never a flag)"),
 	mqttPrefix: spec("--mqtt-prefix <topic>", "XSCAM_MQTT_PREFIX", topicPrefix, "homeassistant", "Home Assistant's MQTT discovery prefix"),
 	mqttSnapshotIntervalMs: spec("--mqtt-snapshot-interval <duration>", "XSCAM_MQTT_SNAPSHOT_INTERVAL", duration(SECOND, HOUR), 10 * SECOND, "publish each camera's latest frame to Home Assistant this often"),
+	firmwareDir: spec("--firmware-dir <path>", "XSCAM_FIRMWARE_DIR", path, "firmware", "the firmware images it can offer the cameras, one folder per board (xscam-server firmware add)"),
 	logLevel: spec("--log-level <level>", "XSCAM_LOG_LEVEL", logLevel, "info", "fatal, error, warn, info, debug, trace or silent"),
 };
 

@@ -27,6 +27,8 @@ import { resolveOptions } from "./options";
 import type { ReceiverOptions } from "./options";
 import { registerRecorder } from "./record/recorder";
 import { registerRtsp } from "./rtsp/server";
+import { FirmwareStore } from "./update/firmware-store";
+import { FirmwareUpdates } from "./update/updates";
 
 export interface Receiver {
 	/** Binds its ports (0: an ephemeral port) and resolves with the real ones. Rejects with a coded error, having released everything. */
@@ -54,7 +56,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const cameras = new CameraRegistry(resolved.maxCameras, clock);
 	const registry = createRegistry(resolved.processMetrics ?? false);
 	const cameraKeys = resolved.cameraKeys ?? new CameraKeys(resolved.keysFile, (line) => log.warn(line));
-	const core: Core = { options: resolved, log, clock, cameras, cameraKeys, frames: new FrameBus(), registry, tls: readTlsFiles(resolved) };
+	const updates = new FirmwareUpdates({ cameras, clock, log, store: new FirmwareStore(resolved.firmwareDir), maxBodyBytes: resolved.maxBodyBytes });
+	const core: Core = { options: resolved, log, clock, cameras, cameraKeys, frames: new FrameBus(), registry, tls: readTlsFiles(resolved), updates };
 	registerCameraMetrics(core);
 
 	const access = resolved.viewerAccess ?? new ViewerAccess(resolved.usersFile, (line) => log.warn(line));

@@ -57,7 +57,7 @@ function status(overrides: Partial<CameraStatus> = {}): CameraStatus {
 		id: "porch", online: true, remote: "192.168.1.40:52113", since: "2025-11-26T12:00:00.000Z", lastError: null, firmware: "0.2.0", board: "esp32cam",
 		sensor: "OV2640", width: 640, height: 480, fps: 9.8, kbps: 1530.2, frames: { received: 10, lost: 3, bad: 0, droppedOnDevice: 41, misdated: 0 },
 		lastFrameAgeMs: 62, latencyMs: 35, rssi: -61, uptime: 86400, freeHeap: 2890000, reconnects: 2, deviceReconnects: 2, viewers: 3,
-		recording: { state: "off" }, described: true, ...overrides,
+		recording: { state: "off" }, described: true, updatable: true, update: null, ...overrides,
 	};
 }
 

@@ -5,6 +5,8 @@
 
 import type { ControlDescription, ControlResult, ControlSettings, Hello, Stats } from "../../src/protocol/types";
 import type { XscamError } from "../errors";
+import type { FirmwareImage } from "../update/firmware-store";
+import type { FirmwareTransfer, UpdateProgress } from "../update/transfer";
 import { RateMeter } from "./rate-meter";
 
 /** The connection a camera is reachable through (ingest/camera-session.ts). */
@@ -12,6 +14,8 @@ export interface CameraConnection {
 	readonly remote: string;
 	/** Sends a control message and resolves with the camera's answer, checked against the request; rejects with a coded error. */
 	control(settings: ControlSettings): Promise<ControlResult>;
+	/** Starts sending a firmware image in chunks of `chunkSize` (update/transfer.ts); `onChange` hears its progress. */
+	update(image: FirmwareImage, bytes: Buffer, chunkSize: number, onChange: (progress: UpdateProgress) => void): FirmwareTransfer;
 	/** Closes the connection; `reason` is logged. */
 	close(reason: XscamError): void;
 }

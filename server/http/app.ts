@@ -16,6 +16,7 @@ import type { Sessions } from "../auth/sessions";
 import type { ViewerAccess } from "../auth/viewer-access";
 import { accessControl } from "./access";
 import { apiRoutes } from "./api-routes";
+import { updateRoutes } from "./update-routes";
 import { FanOut } from "./fan-out";
 import type { ViewerInfo } from "./fan-out";
 import { mediaRoutes } from "./media-routes";
@@ -69,7 +70,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 	});
 	app.server.maxConnections = options.maxHttpConnections; // beyond it, a new connection is closed at once
 	const fanOut = new FanOut(core);
-	const status = (camera: Camera) => cameraStatus(camera, core.clock.now(), fanOut.count(camera.id));
+	const status = (camera: Camera) => cameraStatus(camera, core.clock.now(), fanOut.count(camera.id), core.updates.progress(camera));
 	const unsubscribe = core.frames.subscribe((camera, frame) => fanOut.publish(camera, frame));
 
 	// Expected failures (4xx, a camera that does not answer) are answered with their code and no log
@@ -91,6 +92,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 	app.register(accessControl(core, access, sessions));
 	app.register(pageRoutes);
 	app.register(apiRoutes(core, status));
+	app.register(updateRoutes(core));
 	app.register(mediaRoutes(core, fanOut));
 	app.register(async (scope) => scope.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics())));
 

@@ -1,7 +1,9 @@
 // The JSON status of a camera, as GET /api/cameras and the web page show it. Numbers the receiver
 // measures sit beside the device's own (from its last stats message, null until one arrives).
 
+import { HELLO_FLAG_UPDATES } from "../../src/protocol/constants";
 import type { Camera } from "../cameras/camera";
+import type { UpdateProgress } from "../update/transfer";
 
 export interface RecordingStatus {
 	state: "off" | "recording" | "failed";
@@ -56,11 +58,15 @@ export interface CameraStatus {
 	recording: RecordingStatus;
 	/** Whether the camera announced its settings (GET /api/cameras/:id/controls lists them). */
 	described: boolean;
+	/** Whether its firmware takes updates over the network. */
+	updatable: boolean;
+	/** Its last firmware update since the receiver started (POST /api/cameras/:id/update), or null. */
+	update: UpdateProgress | null;
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function cameraStatus(camera: Camera, now: number, viewers: number): CameraStatus {
+export function cameraStatus(camera: Camera, now: number, viewers: number, update: UpdateProgress | undefined): CameraStatus {
 	const { presence, intake, recording } = camera;
 	const { hello } = presence;
 	const { stats, latest } = intake;
@@ -92,5 +98,7 @@ export function cameraStatus(camera: Camera, now: number, viewers: number): Came
 		viewers,
 		recording: { state: recording.state, ...(recording.segment && { segment: recording.segment }), ...(recording.error && { error: recording.error }) },
 		described: presence.controls !== undefined,
+		updatable: (hello.flags & HELLO_FLAG_UPDATES) !== 0,
+		update: update ? { ...update } : null,
 	};
 }

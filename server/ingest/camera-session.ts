@@ -20,6 +20,8 @@ import type { Camera, CameraConnection } from "../cameras/camera";
 import type { Cancel } from "../clock";
 import type { Core } from "../core";
 import { isXscamError, xscamError } from "../errors";
+import type { FirmwareImage } from "../update/firmware-store";
+import { FirmwareTransfer, type UpdateProgress } from "../update/transfer";
 import { CameraAuthentication } from "./camera-auth";
 import { ControlRequests } from "./control-requests";
 import { FrameIntake } from "./frame-intake";
@@ -82,6 +84,7 @@ export class CameraSession implements CameraConnection {
 	#lastHeard: number;
 	#cancelTimer: Cancel; // the hello timeout, then the ping interval
 	#pingToken = 0;
+	#transfer: FirmwareTransfer | undefined; // the firmware update of this connection
 	#closing = false; // close() was called or the connection ended: nothing more is read or written
 	#error: Error | undefined; // why it is closing; set once
 
@@ -122,6 +125,7 @@ export class CameraSession implements CameraConnection {
 		const camera = this.#camera;
 		const id = camera?.id ?? this.remote;
 		this.#controls.abort(id);
+		this.#transfer?.cut(reason.message);
 		if (camera !== undefined) this.#core.cameras.detach(camera, this, reason.code);
 		const who = camera !== undefined ? "camera " + camera.id : "connection from " + this.remote;
 		const fields = { camera: camera?.id, remote: this.remote, code: reason.code };
@@ -143,6 +147,13 @@ export class CameraSession implements CameraConnection {
 		const id = this.#camera?.id ?? this.remote;
 		if (this.#closing) return Promise.reject(xscamError("XSCAM_ERR_CAMERA_OFFLINE", id));
 		return this.#controls.request(id, settings, (requestId) => this.#send({ type: "control", requestId, settings }));
+	}
+
+	update(image: FirmwareImage, bytes: Buffer, chunkSize: number, onChange: (progress: UpdateProgress) => void): FirmwareTransfer {
+		const id = this.#camera?.id ?? this.remote;
+		if (this.#closing) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", id);
+		if (this.#transfer?.active) throw xscamError("XSCAM_ERR_UPDATE_BUSY", id, this.#transfer.progress.version);
+		return this.#transfer = new FirmwareTransfer(image, bytes, { chunkSize, send: (message) => this.#send(message), now: () => this.#core.clock.now(), onChange });
 	}
 
 	#send(message: Message): void {
@@ -176,6 +187,9 @@ export class CameraSession implements CameraConnection {
 				break;
 			case "controlResult":
 				this.#controls.answer(camera.id, message);
+				break;
+			case "updateStatus":
+				if (!this.#transfer?.status(message)) throw xscamError("XSCAM_ERR_BAD_UPDATE_STATUS", message.state + " at " + message.offset);
 				break;
 			case "pong":
 				break; // #lastHeard already moved
