@@ -1,5 +1,6 @@
-// The receiver's secrets from the command line (docs/security.md): `xscam-server keys …` for the
-// cameras' keys, `users …` and `tokens …` for who may watch and change settings. A new key or token is
+// The receiver's secrets and files from the command line (docs/security.md): `xscam-server keys …` for
+// the cameras' keys, `users …` and `tokens …` for who may watch and change settings, `firmware …` for
+// the images the cameras can be updated to. A new key or token is
 // printed once, here, and never again; a password is read from the terminal without echo (or from the
 // first line of standard input, for scripts) and only its scrypt hash is kept.
 
@@ -9,10 +10,11 @@ import { Command } from "commander";
 import { CameraKeys } from "./auth/camera-keys";
 import { ViewerAccess, type Right } from "./auth/viewer-access";
 import { OPTION_SPECS } from "./options";
+import { FirmwareStore } from "./update/firmware-store";
 
-export const ADMIN_COMMANDS = ["keys", "users", "tokens"];
+export const ADMIN_COMMANDS = ["keys", "users", "tokens", "firmware"];
 
-function fileOption(key: "keysFile" | "usersFile", env: NodeJS.ProcessEnv): [string, string, string] {
+function fileOption(key: "keysFile" | "usersFile" | "firmwareDir", env: NodeJS.ProcessEnv): [string, string, string] {
 	const spec = OPTION_SPECS[key];
 	return [spec.flag, spec.help + " [env " + spec.env + "]", env[spec.env] ?? spec.default];
 }
@@ -95,6 +97,23 @@ export async function admin(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
 	tokens.command("remove <label>").description("revoke a token: a running receiver refuses it from the next request").option(...fileOption("usersFile", env))
 		.action((label: string, options: { usersFile: string }) => {
 			say(new ViewerAccess(options.usersFile, say).removeToken(label) ? "removed token " + label : "no token " + label);
+		});
+	const firmware = program.command("firmware").description("the firmware images the cameras can be updated to over the network");
+	firmware.command("add <file>").description("add a firmware image (the build's .bin) for cameras of one board")
+		.requiredOption("--version <version>", "its version, as the firmware reports it in its hello")
+		.requiredOption("--board <board>", "the board it is built for, as the camera reports it (esp32cam, …)")
+		.option(...fileOption("firmwareDir", env))
+		.action((file: string, options: { version: string; board: string; firmwareDir: string }) => {
+			const image = new FirmwareStore(options.firmwareDir).add(file, options.board, options.version);
+			say("firmware " + image.version + " for " + image.board + ": " + image.size + " bytes, sha256 " + image.sha256);
+		});
+	firmware.command("list").option(...fileOption("firmwareDir", env))
+		.action((options: { firmwareDir: string }) => {
+			for (const image of new FirmwareStore(options.firmwareDir).list()) say(image.board + "\t" + image.version + "\t" + image.size + " bytes\tsha256 " + image.sha256 + "\tadded " + image.added);
+		});
+	firmware.command("remove <board> <version>").option(...fileOption("firmwareDir", env))
+		.action((board: string, version: string, options: { firmwareDir: string }) => {
+			say(new FirmwareStore(options.firmwareDir).remove(board, version) ? "removed firmware " + version + " for " + board : "no firmware " + version + " for " + board);
 		});
 	await program.parseAsync(argv);
 }

@@ -28,8 +28,11 @@ Secrets (docs/security.md):
   xscam-server users add <name>       a person who may log in (--control: may change settings)
   xscam-server tokens add <label>     a token for VLC, ffmpeg, Home Assistant… (--control), printed once
 
+Firmware updates (README, "Updating a camera"):
+  xscam-server firmware add <file> --version <v> --board <board>    (firmware list, firmware remove <board> <v>)
+
 Per camera: /cameras/<id>/stream.mjpeg (MJPEG), /cameras/<id>/snapshot.jpg, /api/cameras/<id> (JSON),
-POST /api/cameras/<id>/control; all cameras: /api/cameras; Prometheus: /metrics.`;
+POST /api/cameras/<id>/control, POST /api/cameras/<id>/update; all cameras: /api/cameras; Prometheus: /metrics.`;
 
 function version(): string {
 	const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };

@@ -1,9 +1,12 @@
-// A simulated device, a whole camera seen from outside: the unchanged firmware running in its own worker thread
-// (device-thread.ts) on a Node board, streaming over real TCP to any receiver. Used by `npm start`
-// (scripts/simulate.ts) and by the end-to-end tests.
+// A simulated device, a whole camera seen from outside: the firmware running in its own worker thread
+// (device-thread.ts) on a Node board, streaming over real TCP to any receiver. Like a board, it keeps
+// its flash (preferences, OTA slots) across a restart the firmware asks for: the thread ends, the
+// bootloader's rules pick the slot to boot (firmware-slots.ts), and a new thread runs that slot's image.
+// Used by `npm start` (scripts/simulate.ts) and by the end-to-end tests.
 
 import { Worker } from "node:worker_threads";
-import type { DeviceThreadData } from "./device-thread.ts";
+import type { DeviceThreadData, DeviceThreadMessage } from "./device-thread.ts";
+import { flashedSlots, reset } from "./firmware-slots.ts";
 
 export interface SimulatedDeviceOptions {
 	id: string;
@@ -16,6 +19,8 @@ export interface SimulatedDeviceOptions {
 	frameRate: number;
 	/** Each firmware trace line, without its newline. */
 	onTrace?: (line: string) => void;
+	/** The firmware restarted (an update, the restart control); `boots` counts the starts so far. */
+	onRestart?: (boots: number) => void;
 }
 
 // Workers do not inherit the TypeScript loader, so each one registers it before it loads the thread.
@@ -24,11 +29,22 @@ const BOOT = `import("tsx/esm/api").then((tsx) => { tsx.register(); return impor
 
 export class SimulatedDevice {
 	readonly id: string;
-	readonly #worker: Worker;
-	readonly #exited: Promise<void>;
+	/** Starts of the firmware: 1, and one more per restart. */
+	boots = 0;
+	readonly #options: SimulatedDeviceOptions;
+	#worker!: Worker;
+	#exited!: Promise<void>;
+	#stopping = false;
 
 	constructor(options: SimulatedDeviceOptions) {
 		this.id = options.id;
+		this.#options = options;
+		this.#boot({ preferences: new Map(), firmware: flashedSlots() });
+	}
+
+	#boot(flash: NonNullable<DeviceThreadMessage["restart"]>): void {
+		const options = this.#options;
+		const slot = reset(flash.firmware);
 		const data: DeviceThreadData = {
 			// as `mcconfig … key=value` would give them: strings
 			config: {
@@ -38,14 +54,21 @@ export class SimulatedDevice {
 			ssid: "xscam-sim",
 			password: "simulated",
 			sensorFps: options.frameRate, // render only the frames the cap lets through
+			...flash,
+			image: slot.image,
 		};
-		this.#worker = new Worker(BOOT, { eval: true, workerData: data });
-		this.#worker.on("message", (message: { trace?: string }) => {
+		this.boots++;
+		const worker = this.#worker = new Worker(BOOT, { eval: true, workerData: data });
+		worker.on("message", (message: DeviceThreadMessage) => {
 			if (message.trace !== undefined) options.onTrace?.(message.trace);
+			if (message.restart !== undefined && !this.#stopping) {
+				this.#boot(message.restart);
+				options.onRestart?.(this.boots);
+			}
 		});
 		this.#exited = new Promise((resolve, reject) => {
-			this.#worker.once("error", reject);
-			this.#worker.once("exit", () => resolve());
+			worker.once("error", reject);
+			worker.once("exit", () => resolve());
 		});
 	}
 
@@ -54,6 +77,7 @@ export class SimulatedDevice {
 	 * once nothing of the device is left; a thread still alive after `grace` ms is terminated.
 	 */
 	async stop(grace = 2000): Promise<void> {
+		this.#stopping = true;
 		this.#worker.postMessage("stop");
 		const timer = setTimeout(() => void this.#worker.terminate(), grace);
 		await this.#exited;

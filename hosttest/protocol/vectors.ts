@@ -178,6 +178,57 @@ export const VECTORS: Vector[] = [
 			7b 22 66 72 61 6d 65 52 61 74 65 22 3a 31 30 2c 22 66 72 61 6d 65 53 69 7a 65 22 3a 22 56 47 41 22 7d
 		`),
 	},
+	{
+		name: "update offer",
+		message: { type: "updateOffer", size: 74565, chunkSize: 16384, sha256: hex("00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f"), version: "0.3.0" },
+		bytes: hex(`
+			58 43 01 86 00 00 00 2e # header: update offer, body 46
+			00 01 23 45       # size 74565 bytes
+			00 00 40 00       # chunks of at most 16384 bytes
+			00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f # SHA-256 of the image
+			10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f
+			05 30 2e 33 2e 30 # version "0.3.0"
+		`),
+	},
+	{
+		name: "update chunk",
+		message: { type: "updateChunk", offset: 16384, bytes: hex("e9 05 02 20 14") },
+		bytes: hex(`
+			58 43 01 87 00 00 00 09 # header: update chunk, body 9
+			00 00 40 00       # offset 16384
+			e9 05 02 20 14    # the image's bytes from there
+		`),
+	},
+	{
+		name: "update status: ready",
+		message: { type: "updateStatus", state: "ready", offset: 0, reason: "" },
+		bytes: hex(`
+			58 43 01 08 00 00 00 06 # header: update status, body 6
+			01                # ready: send from the offset
+			00 00 00 00       # offset 0
+			00                # no reason
+		`),
+	},
+	{
+		name: "update status: written",
+		message: { type: "updateStatus", state: "written", offset: 32768, reason: "" },
+		bytes: hex("58 43 01 08 00 00 00 06  02  00 00 80 00  00"), // written up to 32768: send the next chunk
+	},
+	{
+		name: "update status: verified",
+		message: { type: "updateStatus", state: "verified", offset: 74565, reason: "" },
+		bytes: hex("58 43 01 08 00 00 00 06  03  00 01 23 45  00"), // every byte, and the SHA-256 matches
+	},
+	{
+		name: "update status: failed",
+		message: { type: "updateStatus", state: "failed", offset: 0, reason: "no room" },
+		bytes: hex(`
+			58 43 01 08 00 00 00 0d # header: update status, body 13
+			04                # failed: the running firmware is untouched
+			00 00 00 00       # at offset 0
+			07 6e 6f 20 72 6f 6f 6d # reason "no room"
+		`),
+	},
 ];
 
 /** The nonces and key of docs/protocol.md's authentication example. */
@@ -322,6 +373,14 @@ export const ERROR_VECTORS: ErrorVector[] = [
 	},
 	{ name: "auth with a short proof", from: "device", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 06 00 00 00 2f") },
 	{ name: "challenge with a long nonce", from: "server", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 84 00 00 00 11") },
+	{
+		name: "update offer with chunks of 0 bytes", from: "server", code: "XSCAM_ERR_BAD_BODY",
+		bytes: hex("58 43 01 86 00 00 00 29  00 00 00 10  00 00 00 00" + " 00".repeat(32) + " 00"),
+	},
+	{ name: "update chunk over its limit", from: "server", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 87 00 00 40 05") },
+	{ name: "update chunk of no bytes", from: "server", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 87 00 00 00 04  00 00 00 00") },
+	{ name: "update status of an unknown state", from: "device", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 08 00 00 00 06  05 00 00 00 00 00") },
+	{ name: "update status with trailing bytes", from: "device", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 08 00 00 00 07  01 00 00 00 00 00 00") },
 ];
 
 /** A capabilities message whose JSON `json` a decoder must refuse as a bad body. */

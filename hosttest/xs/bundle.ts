@@ -99,11 +99,25 @@ function linkedImports(found: Set<string>): Plugin {
 	};
 }
 
-async function bundleFirmwareMain(entry: string): Promise<string> {
+/** src/app/version.ts says this version instead (a build that differs, for an update). */
+function firmwareVersion(version: string): Plugin {
+	return {
+		name: "xscam-firmware-version",
+		setup(b) {
+			b.onLoad({ filter: /[\\/]src[\\/]app[\\/]version\.ts$/ }, () => ({ contents: "export const FIRMWARE_VERSION = " + JSON.stringify(version) + ";", loader: "ts" }));
+		},
+	};
+}
+
+/**
+ * The firmware as one ES module whose Moddable imports stay imports: what the XS tier links, and, with
+ * `version`, the image of a build that says it is that version (a host camera updates to it).
+ */
+export async function bundleFirmwareMain(entry = FIRMWARE_ENTRY, version?: string): Promise<string> {
 	try {
 		const result = await build({
 			entryPoints: [entry], bundle: true, write: false, format: "esm", target: TARGET, platform: "neutral",
-			logLevel: "silent", legalComments: "none", plugins: [firmwareImports],
+			logLevel: "silent", legalComments: "none", plugins: version === undefined ? [firmwareImports] : [firmwareImports, firmwareVersion(version)],
 		});
 		return result.outputFiles[0].text;
 	}
