@@ -17,6 +17,8 @@ export interface DeviceBoardOptions {
 	radio?: NodeBoardOptions["radio"];
 	trace?: (text: string) => void;
 	onSetDate?: NodeBoardOptions["onSetDate"];
+	/** The firmware asked for a restart (the test boots it again if it wants to). */
+	onRestart?: NodeBoardOptions["onRestart"];
 }
 
 export interface DeviceBoard extends Board {
@@ -49,6 +51,7 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 		freeMemory: 180_000,
 		trace: options.trace ?? (() => {}),
 		onSetDate: options.onSetDate,
+		onRestart: options.onRestart ?? (() => {}),
 	});
 	return Object.assign(board, { captured });
 }

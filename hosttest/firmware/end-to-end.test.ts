@@ -6,7 +6,7 @@ import { describeControls } from "../../src/app/control";
 import type { Device } from "../../src/app/device";
 import { FIRMWARE_VERSION } from "../../src/app/version";
 import { OV2640 } from "../../src/camera/sensors/ov2640";
-import { HELLO_FLAG_CAPABILITIES } from "../../src/protocol/constants";
+import { HELLO_FLAG_CAPABILITIES, HELLO_FLAG_UPDATES } from "../../src/protocol/constants";
 import { encode } from "../../src/protocol/encoder";
 import { frameNumberOf } from "../host/marked-jpeg";
 import { boot } from "./boot";
@@ -32,7 +32,7 @@ it("streams the camera's JPEG bytes, unchanged, to a decoder over loopback", asy
 	await receiver.until(() => receiver.frames.length >= 20);
 
 	const hello = receiver.messages.find((message) => message.type === "hello");
-	expect(hello).toMatchObject({ id: "cam-1", board: "esp32cam", sensor: "OV2640", width: 320, height: 240, firmware: FIRMWARE_VERSION, flags: HELLO_FLAG_CAPABILITIES });
+	expect(hello).toMatchObject({ id: "cam-1", board: "esp32cam", sensor: "OV2640", width: 320, height: 240, firmware: FIRMWARE_VERSION, flags: HELLO_FLAG_CAPABILITIES | HELLO_FLAG_UPDATES });
 	// right after the hello, what this camera's OV2640 offers, from the firmware's own description
 	expect(receiver.messages[1]).toEqual({ type: "capabilities", controls: describeControls(OV2640) });
 	for (const frame of receiver.frames) {

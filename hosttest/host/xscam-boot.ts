@@ -18,8 +18,10 @@ const Boot = {
 	confirm(): void {
 		confirm(slots());
 	},
-	rollback(): void {
-		if (markInvalid(slots())) board().restart(); // else, as the IDF's, it returns: nothing to go back to
+	rollback(): boolean {
+		if (!markInvalid(slots())) return false; // as the IDF's: nothing to go back to
+		board().restart();
+		return true;
 	},
 };
 

@@ -14,7 +14,8 @@ export default {
 	confirm(): void {
 		idf.esp_ota_mark_app_valid_cancel_rollback(); // ESP_OK, or nothing pending: either way it stays
 	},
-	rollback(): void {
+	rollback(): boolean {
 		idf.esp_ota_mark_app_invalid_rollback_and_reboot(); // returns only when no valid slot is left
+		return false;
 	},
 };

@@ -10,9 +10,9 @@ declare module "xscam-boot" {
 		confirm(): void;
 		/**
 		 * The running firmware does not work: boot the previous one (esp_ota_mark_app_invalid_rollback_and_reboot).
-		 * Returns only when there is none to go back to.
+		 * False when there is none to go back to; on the device it does not return otherwise (a host may).
 		 */
-		rollback(): void;
+		rollback(): boolean;
 	};
 	export default Boot;
 }

@@ -43,8 +43,7 @@ export class UpdateTrial {
 			this.#timer = undefined;
 			log("firmware " + running + " was not welcomed within " + TRIAL_MS / 60_000 + " min: going back to the previous one");
 			io.Preference.delete(DOMAIN, UPDATED_TO);
-			io.Boot.rollback();
-			log("no previous firmware to go back to: keeping " + running); // rollback() returned
+			if (!io.Boot.rollback()) log("no previous firmware to go back to: keeping " + running);
 		}, TRIAL_MS);
 	}
 

@@ -6,7 +6,7 @@ export default {
 		trace("simulator: the firmware asked for a restart; restart the simulator to start it again\n");
 	},
 	confirm(): void {},
-	rollback(): void {
-		trace("simulator: no previous firmware to go back to\n");
+	rollback(): boolean {
+		return false; // one firmware only
 	},
 };
