@@ -79,7 +79,7 @@ describe("the live page in Chromium", () => {
 		await card.locator("summary").click();
 		await card.locator("#porch-brightness").fill("1");
 		await card.locator("#porch-frameSize").selectOption("VGA");
-		await card.locator("button[type=submit]").click();
+		await card.locator("details.controls button[type=submit]").click();
 		const answer = card.locator(".answer");
 		await expect.poll(() => answer.innerText()).toContain("applied: brightness = 1");
 		expect(await answer.innerText()).toContain("at next start: frameSize = VGA");
@@ -94,12 +94,12 @@ describe("the live page in Chromium", () => {
 		expect(new URL(fresh.url()).pathname).toBe("/login");
 		await fresh.locator("#name").fill(E2E_USER.name);
 		await fresh.locator("#password").fill("wrong password");
-		await fresh.locator("button[type=submit]").click();
+		await fresh.locator("details.controls button[type=submit]").click();
 		await fresh.waitForURL(/failed=1/);
 		expect(await fresh.locator("#failed").isVisible()).toBe(true);
 		await fresh.locator("#name").fill(E2E_USER.name);
 		await fresh.locator("#password").fill(E2E_USER.password);
-		await fresh.locator("button[type=submit]").click();
+		await fresh.locator("details.controls button[type=submit]").click();
 		await fresh.waitForURL(base + "/");
 		await fresh.waitForFunction("(document.querySelector('article[data-camera=\"porch\"] img.picture')?.naturalWidth ?? 0) > 0");
 		await context.close();

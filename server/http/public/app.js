@@ -1,6 +1,7 @@
 // The live view: one card per camera with its MJPEG stream, its stats (polled from /api/cameras) and a
 // control panel built from what that camera announced (/api/cameras/<id>/controls), fetched again when
-// it reconnects, since new firmware may offer other settings. Plain JS, no build step, no dependencies.
+// it reconnects, since new firmware may offer other settings, and a firmware panel offering the images the
+// receiver holds for its board, with the update's progress. Plain JS, no build step, no dependencies.
 //
 // A browser opens at most six HTTP/1.1 connections to one host, and each live MJPEG stream holds one for
 // good; so at most MAX_LIVE cameras stream at once and the others show a snapshot refreshed with the
@@ -41,6 +42,7 @@ function statsOf(camera) {
 		["reconnects", String(camera.reconnects)],
 		["free heap", orDash(camera.freeHeap, (bytes) => Math.round(bytes / 1024) + " KiB")],
 		["viewers", String(camera.viewers)],
+		["firmware", camera.firmware + " (" + camera.board + ")"],
 		["recording", camera.recording.state + (camera.recording.error ? ": " + camera.recording.error : "")],
 	];
 }
@@ -109,7 +111,9 @@ function answerLines(answer) {
 	const lines = [];
 	const list = (object) => Object.entries(object).map(([key, value]) => key + " = " + value).join(", ");
 	if (Object.keys(answer.applied).length) lines.push(["applied", "applied: " + list(answer.applied)]);
-	if (Object.keys(answer.pending).length) lines.push(["pending", "at next start: " + list(answer.pending)]);
+	const { restart, ...stored } = answer.pending;
+	if (Object.keys(stored).length) lines.push(["pending", "at next start: " + list(stored)]);
+	if (restart !== undefined) lines.push(["pending", "restarting now"]);
 	for (const [key, reason] of Object.entries(answer.refused)) lines.push(["refused", "refused " + key + ": " + reason]);
 	return lines;
 }
@@ -152,9 +156,47 @@ async function loadControls(card, connections) {
 	card.connections = connections;
 	const { controls } = await (await fetch("/api/cameras/" + encodeURIComponent(card.id) + "/controls")).json();
 	card.rules = controls ?? [];
-	const form = $(card.root, "form");
+	const form = $(card.root, "details.controls form");
 	$(form, ".fields").replaceChildren(...card.rules.flatMap((rule) => field(rule, card)));
 	$(card.root, "details.controls").hidden = card.rules.length === 0;
+}
+
+const PHASES = { sending: "sending", restarting: "verified by the camera; restarting into it", done: "done: the camera runs it", failed: "failed" };
+
+/** The update's progress in words, e.g. "0.3.0: sending 48 %". */
+function progressOf(update) {
+	const percent = update.phase === "sending" ? " " + Math.floor((100 * update.written) / update.size) + " %" : "";
+	return update.version + ": " + PHASES[update.phase] + percent + (update.reason ? ": " + update.reason : "");
+}
+
+/** The images of the camera's board, other than what it runs; no panel for a camera that takes no updates. */
+function showFirmware(card, camera, images) {
+	const panel = $(card.root, "details.firmware");
+	const offers = images.filter((image) => image.board === camera.board && image.version !== camera.firmware);
+	panel.hidden = !camera.updatable || (offers.length === 0 && camera.update === null);
+	const select = $(panel, "select");
+	const versions = offers.map((image) => image.version);
+	if (select.dataset.versions !== versions.join("\n")) {
+		select.dataset.versions = versions.join("\n");
+		select.replaceChildren(...offers.map((image) => new Option(image.version + " (" + Math.round(image.size / 1024) + " KiB)", image.version)));
+	}
+	$(panel, "button").disabled = offers.length === 0 || camera.update?.phase === "sending" || !camera.online;
+	if (camera.update) $(panel, ".progress").textContent = progressOf(camera.update);
+}
+
+async function sendUpdate(card, form) {
+	const output = $(form, ".progress");
+	output.textContent = "offering…";
+	try {
+		const response = await fetch("/api/cameras/" + encodeURIComponent(card.id) + "/update", {
+			method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ version: form.elements.version.value }),
+		});
+		const body = await response.json();
+		output.textContent = response.ok ? progressOf(body.update) : body.message ?? response.statusText;
+	}
+	catch (error) {
+		output.textContent = "The receiver did not answer: " + error.message;
+	}
 }
 
 function createCard(id) {
@@ -167,10 +209,15 @@ function createCard(id) {
 	$(root, ".snapshot").href = path(id, "/snapshot.jpg");
 	$(root, ".json").href = "/api/cameras/" + encodeURIComponent(id);
 	$(root, "details.controls").hidden = true; // until the camera has said what it takes
-	const form = $(root, "form");
+	const form = $(root, "details.controls form");
 	form.addEventListener("submit", (event) => {
 		event.preventDefault();
 		sendControl(card, form);
+	});
+	const update = $(root, "details.firmware form");
+	update.addEventListener("submit", (event) => {
+		event.preventDefault();
+		sendUpdate(card, update);
 	});
 	card.watch.addEventListener("click", () => setLive(id, true));
 	// A stream breaks when the receiver restarts; try again rather than show a broken image for good.
@@ -191,6 +238,7 @@ async function poll() {
 			return;
 		}
 		const { cameras } = await response.json();
+		const images = cameras.some((camera) => camera.updatable) ? (await (await fetch("/api/firmware")).json()).images : [];
 		const online = cameras.filter((camera) => camera.online).length;
 		document.getElementById("summary").textContent = cameras.length + " camera" + (cameras.length === 1 ? "" : "s") + ", " + online + " online";
 		document.getElementById("empty").hidden = cameras.length > 0;
@@ -201,6 +249,7 @@ async function poll() {
 			card.badge.textContent = camera.online ? "online" : "offline";
 			card.badge.className = "badge " + (camera.online ? "online" : "offline");
 			showStats(card, camera);
+			showFirmware(card, camera, images);
 			if (!live.includes(camera.id) && camera.lastFrameAgeMs !== null) card.picture.src = path(camera.id, "/snapshot.jpg?t=" + Date.now());
 		}
 	}
