@@ -1,11 +1,14 @@
 // Headless Chromium, a client nobody here wrote, opens the web page: every camera live, frames that
 // change, stats that fill in, and a control that reaches the camera and shows its answer.
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, HELLO_FLAG_UPDATES } from "../../src/protocol/constants";
 import type { Receiver } from "../../server/receiver";
+import { FirmwareStore } from "../../server/update/firmware-store";
 import { E2E_USER, feed, OUTPUT_DIR, startE2eReceiver } from "./feed";
 import type { Feed } from "./feed";
 
@@ -20,11 +23,14 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-	const started = await startE2eReceiver();
+	const firmwareDir = mkdtempSync(join(tmpdir(), "xscam-e2e-firmware-"));
+	writeFileSync(join(firmwareDir, "image.bin"), Buffer.alloc(50_000, 0xe9));
+	new FirmwareStore(firmwareDir).add(join(firmwareDir, "image.bin"), "test", "0.3.0");
+	const started = await startE2eReceiver({ firmwareDir });
 	({ receiver, base } = started);
 	cameras = [
 		await feed(started.ingestPort, "porch", { width: 640, height: 480, fps: 8 }),
-		await feed(started.ingestPort, "garage", { width: 320, height: 240, fps: 10 }),
+		await feed(started.ingestPort, "garage", { width: 320, height: 240, fps: 10, hello: { flags: HELLO_FLAG_AUTH | HELLO_FLAG_CAPABILITIES | HELLO_FLAG_UPDATES } }),
 	];
 	cameras[0].camera.answerControls((settings) => {
 		const { frameSize, ...now } = settings;
@@ -76,7 +82,7 @@ describe("the live page in Chromium", () => {
 
 	it("sends a control to the camera through the protocol and shows the answer", async () => {
 		const card = page.locator('article[data-camera="porch"]');
-		await card.locator("summary").click();
+		await card.locator("details.controls summary").click();
 		await card.locator("#porch-brightness").fill("1");
 		await card.locator("#porch-frameSize").selectOption("VGA");
 		await card.locator("details.controls button[type=submit]").click();
@@ -87,6 +93,19 @@ describe("the live page in Chromium", () => {
 		expect(control).toMatchObject({ settings: { brightness: 1, frameSize: "VGA" } });
 	});
 
+	it("offers a camera that takes updates the receiver's images of its board, and shows how the update went", async () => {
+		const card = page.locator('article[data-camera="garage"]');
+		expect(await page.locator('article[data-camera="porch"] details.firmware').isHidden()).toBe(true); // porch takes no updates
+		await card.locator("details.firmware summary").click();
+		await expect.poll(() => card.locator("details.firmware option").allInnerTexts()).toEqual(["0.3.0 (49 KiB)"]);
+		await card.locator("details.firmware button[type=submit]").click();
+		const offer = await cameras[1].camera.take("updateOffer");
+		expect(offer).toMatchObject({ version: "0.3.0", size: 50_000 });
+		cameras[1].camera.send({ type: "updateStatus", state: "failed", offset: 0, reason: "no room" });
+		await expect.poll(() => card.locator("details.firmware .progress").innerText()).toBe("0.3.0: failed: the camera refused it: no room");
+		await card.locator("details.firmware summary").click();
+	});
+
 	it("sends a browser without a session to the login page, and logs it in there", async () => {
 		const context = await browser.newContext();
 		const fresh = await context.newPage();
@@ -94,19 +113,19 @@ describe("the live page in Chromium", () => {
 		expect(new URL(fresh.url()).pathname).toBe("/login");
 		await fresh.locator("#name").fill(E2E_USER.name);
 		await fresh.locator("#password").fill("wrong password");
-		await fresh.locator("details.controls button[type=submit]").click();
+		await fresh.locator("button[type=submit]").click();
 		await fresh.waitForURL(/failed=1/);
 		expect(await fresh.locator("#failed").isVisible()).toBe(true);
 		await fresh.locator("#name").fill(E2E_USER.name);
 		await fresh.locator("#password").fill(E2E_USER.password);
-		await fresh.locator("details.controls button[type=submit]").click();
+		await fresh.locator("button[type=submit]").click();
 		await fresh.waitForURL(base + "/");
 		await fresh.waitForFunction("(document.querySelector('article[data-camera=\"porch\"] img.picture')?.naturalWidth ?? 0) > 0");
 		await context.close();
 	});
 
 	it("saves a screenshot of the live page for the docs", async () => {
-		await page.locator('article[data-camera="porch"] summary').click(); // fold the panel again: the pictures are the point
+		await page.locator('article[data-camera="porch"] details.controls summary').click(); // fold the panel again: the pictures are the point
 		await page.waitForTimeout(300);
 		const path = join(OUTPUT_DIR, "live-view.png");
 		writeFileSync(path, await page.screenshot({ fullPage: true }));

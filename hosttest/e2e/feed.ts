@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { ViewerAccess } from "../../server/auth/viewer-access";
+import type { Hello } from "../../src/protocol/types";
 import { createReceiver } from "../../server/receiver";
 import type { Receiver } from "../../server/receiver";
 import type { ReceiverOptions } from "../../server/options";
@@ -52,9 +53,9 @@ export interface Feed {
 }
 
 /** A camera that streams the test pattern at `fps` until stopped. */
-export async function feed(port: number, id: string, options: { width?: number; height?: number; fps?: number } = {}): Promise<Feed> {
+export async function feed(port: number, id: string, options: { width?: number; height?: number; fps?: number; hello?: Partial<Hello> } = {}): Promise<Feed> {
 	const { width = 320, height = 240, fps = 10 } = options;
-	const { camera } = await FakeCamera.online(port, id, { width, height });
+	const { camera } = await FakeCamera.online(port, id, { width, height, ...options.hello });
 	const started = Date.now();
 	const state: Feed = {
 		camera, frames: 0,

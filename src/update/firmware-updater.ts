@@ -86,7 +86,7 @@ export class FirmwareUpdater {
 		catch (error) {
 			return this.#fail("the slot refused a write at " + chunk.offset + ": " + (error as Error).message);
 		}
-		transfer.digest.write(chunk.bytes);
+		transfer.digest.write(chunk.bytes.slice().buffer); // the SDK's typings take an ArrayBuffer, not a view
 		transfer.written = end;
 		if (end < offer.size) return status("written", end);
 		const digest = new Uint8Array(transfer.digest.close());
