@@ -23,8 +23,12 @@ export const MIN_STEP = 0.001;
 
 const isSwitch = (control: ControlDescription) => control.kind === "integer" && control.min === 0 && control.max === 1 && control.names === undefined;
 
+/** A setting that moves the camera to another network (docs/protocol.md, "Moving a camera"): the receiver's page has it, not Home Assistant. */
+export const isMove = (control: ControlDescription) => control.applies === "after a trial";
+
 /** The entity that shows `control`, or undefined when there is nothing to set. */
 export function settingEntity(control: ControlDescription): SettingEntity | undefined {
+	if (isMove(control) || control.kind === "text") return undefined;
 	if (control.kind === "choice") return { component: "select", fields: { options: control.choices } };
 	if (control.names !== undefined) return { component: "select", fields: { options: control.names } };
 	if (isSwitch(control)) return { component: "switch", fields: { payload_on: "1", payload_off: "0" } };

@@ -10,6 +10,7 @@ import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
 import type { SensorDescription } from "../camera/sensors/index";
 import { rule, settle } from "../protocol/controls";
 import type { ControlAnswer, ControlDescription, ControlSettings } from "../protocol/types";
+import { isMoveKey, MOVE_CONTROLS, type NetworkMoves } from "./network-move";
 
 /** What a device with `sensor` announces: the frame-rate cap, the sensor's settings, its frame sizes. */
 export function describeControls(sensor: SensorDescription): ControlDescription[] {
@@ -18,7 +19,7 @@ export function describeControls(sensor: SensorDescription): ControlDescription[
 		...sensor.settings,
 	];
 	if (sensor.frameSizes.length) controls.push({ key: "frameSize", label: "frame size", kind: "choice", choices: sensor.frameSizes.slice(), applies: "next start" });
-	return controls;
+	return controls.concat(MOVE_CONTROLS);
 }
 
 export class DeviceControls {
@@ -27,11 +28,13 @@ export class DeviceControls {
 	readonly #byKey: { [key: string]: ControlDescription } = Object.create(null);
 	readonly #capture: Capture;
 	readonly #storeFrameSize: (name: string) => void;
+	readonly #moves: NetworkMoves;
 
-	/** `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts). */
-	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void) {
+	/** `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts); `moves` takes the network settings. */
+	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void, moves: NetworkMoves) {
 		this.#capture = capture;
 		this.#storeFrameSize = storeFrameSize;
+		this.#moves = moves;
 		this.list = describeControls(sensor);
 		for (const control of this.list) this.#byKey[control.key] = control;
 	}
@@ -40,11 +43,17 @@ export class DeviceControls {
 		const answer: ControlAnswer = { applied: Object.create(null), pending: Object.create(null), refused: Object.create(null) };
 		const sensor: SensorSettings & { [key: string]: number } = {};
 		let sensorCount = 0;
+		const move: ControlSettings = {};
+		let moveCount = 0;
 		for (const key in settings) {
 			const control = this.#byKey[key];
 			const value = control && settle(control, settings[key]);
 			if (!control) answer.refused[key] = "not a setting of this camera";
 			else if (value === undefined) answer.refused[key] = "must be " + rule(control);
+			else if (isMoveKey(key)) {
+				move[key] = value;
+				moveCount++;
+			}
 			else if (key === "frameRate") {
 				this.#capture.frameRate = value as number;
 				answer.applied[key] = value;
@@ -58,6 +67,7 @@ export class DeviceControls {
 				sensorCount++;
 			}
 		}
+		if (moveCount) this.#moves.apply(move, answer);
 		if (sensorCount) {
 			try {
 				this.#capture.configure(sensor);

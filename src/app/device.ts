@@ -27,7 +27,8 @@ import { openTcpPipe } from "../transport/tcp-pipe";
 import { openTlsPipe } from "../transport/tls-pipe";
 import { DeviceClock } from "./clock";
 import { DeviceControls } from "./control";
-import { configError, type Settings } from "./settings";
+import { NetworkMoves } from "./network-move";
+import { type Config, configError, type Settings } from "./settings";
 import { FIRMWARE_VERSION } from "./version";
 
 export interface DeviceIO {
@@ -47,11 +48,19 @@ export interface DeviceIO {
 export class Device {
 	readonly link: WifiLink;
 	readonly capture: Capture;
-	readonly session: Session;
+	/** The session of the current network settings; a move replaces it. */
+	session: Session;
 	readonly controls: DeviceControls;
+	readonly #moves: NetworkMoves;
+	readonly #newSession: (settings: Settings) => Session;
+	#settings: Settings;
 
-	/** Opens the camera; throws a config error when the sensor does not offer the configured frame size. */
-	constructor(settings: Settings, io: DeviceIO, log: (line: string) => void) {
+	/**
+	 * Opens the camera; throws a config error when the sensor does not offer the configured frame size.
+	 * `settings` may hold saved network settings (app/saved-settings.ts) over the manifest's `config`.
+	 */
+	constructor(settings: Settings, io: DeviceIO, log: (line: string) => void, config: Config) {
+		this.#settings = settings;
 		const startedAt = Date.now();
 		const freeMemory = io.Instrumentation.map("System Free Memory"); // undefined in release builds
 		const frameSize = frameSizeAtStart(io.Preference, settings.frameSize);
@@ -64,37 +73,50 @@ export class Device {
 		if (sensor.frameSizes.length && !sensor.frameSizes.includes(settings.frameSize))
 			throw configError("frameSize", "one of the " + sensor.model + "'s sizes, " + sensor.frameSizes.join(", "), settings.frameSize);
 		log("camera " + capture.sensor + " " + frameSize + " " + capture.width + "x" + capture.height + " at most " + settings.frameRate + " fps");
-		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name));
+		const moves = this.#moves = new NetworkMoves({
+			Timer: io.Timer, Preference: io.Preference, config, current: () => this.#settings, switchTo: (to) => this.#switchTo(to), log,
+		});
+		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name), moves);
 
-		const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
-		const { tls } = settings;
-		let openPipe: OpenPipe = (options) => openTcpPipe(io.TCP, options);
 		let clock: DeviceClock | undefined;
-		if (tls) {
-			openPipe = (options) => openTlsPipe(io.TLS, io.TCP, tls, options);
+		if (settings.tls) {
 			clock = new DeviceClock(io.Time, io.Preference);
 			clock.atLeast(settings.builtAt);
 		}
-		this.session = new Session({
-			openPipe, resolver: new Resolver(io.Net), Timer: io.Timer, onWelcome: clock && ((serverTime) => clock.receiverSaid(serverTime)),
-			server: settings.server, port: settings.port,
-			identity: {
-				id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,
-				width: capture.width, height: capture.height,
-			},
-			controls: this.controls.list,
-			prove: settings.key && hmacSha256(io, settings.key),
-			onControl: (control) => this.controls.apply(control),
-			deviceStats: () => ({
-				uptime: Math.floor((Date.now() - startedAt) / 1000), captured: capture.captured, superseded: capture.superseded,
-				rssi: this.link.rssi, freeHeap: io.Instrumentation.get(freeMemory),
-			}),
-			onChanged: (state, reason, retryIn) => {
-				if (state === "resolving" && !reason) log("connecting to " + target);
-				else if (state === "streaming") log("streaming to " + target);
-				else if (state === "waiting") log(target + ": " + reason + "; retry in " + seconds(retryIn!));
-			},
-		});
+		// One session per network settings: a move (app/network-move.ts) replaces it.
+		this.#newSession = (settings) => {
+			const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
+			const { tls } = settings; // its host is the receiver's name, which a move may change
+			const openPipe: OpenPipe = tls ? (options) => openTlsPipe(io.TLS, io.TCP, tls, options) : (options) => openTcpPipe(io.TCP, options);
+			return new Session({
+				openPipe,
+				resolver: new Resolver(io.Net), Timer: io.Timer, onWelcome: clock && ((serverTime) => clock.receiverSaid(serverTime)),
+				server: settings.server, port: settings.port,
+				identity: {
+					id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,
+					width: capture.width, height: capture.height,
+				},
+				controls: this.controls.list,
+				prove: settings.key && hmacSha256(io, settings.key),
+				onControl: (control) => this.controls.apply(control),
+				deviceStats: () => ({
+					uptime: Math.floor((Date.now() - startedAt) / 1000), captured: capture.captured, superseded: capture.superseded,
+					rssi: this.link.rssi, freeHeap: io.Instrumentation.get(freeMemory),
+				}),
+				onChanged: (state, reason, retryIn) => {
+					if (state === "resolving" && !reason) log("connecting to " + target);
+					else if (state === "streaming") {
+						log("streaming to " + target);
+						moves.welcomed();
+					}
+					else if (state === "waiting") {
+						log(target + ": " + reason + "; retry in " + seconds(retryIn!));
+						moves.failed(target + ": " + reason);
+					}
+				},
+			});
+		};
+		this.session = this.#newSession(settings);
 		this.link = new WifiLink({
 			WiFi: io.WiFi, Timer: io.Timer, ssid: settings.ssid, password: settings.password,
 			onChanged: (state, retryIn) => {
@@ -104,9 +126,26 @@ export class Device {
 					return;
 				}
 				this.session.stop();
-				log(state === "joining" ? "wifi joining " + JSON.stringify(settings.ssid) : "wifi down; retry in " + seconds(retryIn!));
+				if (state === "joining") log("wifi joining " + JSON.stringify(this.#settings.ssid));
+				else {
+					log("wifi down; retry in " + seconds(retryIn!));
+					moves.failed("cannot join " + JSON.stringify(this.#settings.ssid));
+				}
 			},
 		});
+	}
+
+	/** Leaves the current Wi-Fi (only when it changes) and receiver for those of `settings`. */
+	#switchTo(settings: Settings): void {
+		const before = this.#settings;
+		this.#settings = settings;
+		this.session.stop();
+		this.session = this.#newSession(settings);
+		if (settings.ssid !== before.ssid || settings.password !== before.password) {
+			this.link.setCredentials(settings.ssid, settings.password);
+			this.link.rejoin(); // up again: its onChanged starts the new session
+		}
+		else if (this.link.state === "up") this.session.start();
 	}
 
 	start(): void {
@@ -116,6 +155,7 @@ export class Device {
 
 	/** For the hosts (tests, simulator); a device runs until power-off. */
 	close(): void {
+		this.#moves.close();
 		this.session.stop();
 		this.link.close();
 		this.capture.close();
