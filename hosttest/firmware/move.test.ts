@@ -123,7 +123,7 @@ it("refuses a Wi-Fi password over a session in clear text, and never shows it ba
 it("forgets saved settings that the manifest's rules no longer take, and starts with the manifest's", async () => {
 	const lines: string[] = [];
 	const board = deviceBoard({ port: home.port, trace: (text) => lines.push(text) });
-	board.preferences.set("xscamNet", new Map([["server", "bad host"], ["port", other.port]]));
+	board.preferences.set("xscamNet", new Map<string, string | number>([["server", "bad host"], ["port", other.port]]));
 	device = await boot(board);
 	await home.until(() => home.frames.length >= 1);
 	expect(lines[0]).toBe("xscam: forgot the saved network settings: config: server must be the receiver's host name or IPv4 address, got \"bad host\"\n");
