@@ -19,6 +19,7 @@ import { apiRoutes } from "./api-routes";
 import { FanOut } from "./fan-out";
 import type { ViewerInfo } from "./fan-out";
 import { mediaRoutes } from "./media-routes";
+import { moveRoutes } from "./move-routes";
 import { pageRoutes } from "./page-routes";
 import { cameraStatus } from "./status";
 import type { CameraStatus } from "./status";
@@ -91,6 +92,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 	app.register(accessControl(core, access, sessions));
 	app.register(pageRoutes);
 	app.register(apiRoutes(core, status));
+	app.register(moveRoutes(core));
 	app.register(mediaRoutes(core, fanOut));
 	app.register(async (scope) => scope.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics())));
 
