@@ -206,7 +206,9 @@ describe("control", () => {
 		await until(() => harness.receiver.status("cam")!.described, "the capabilities");
 		const { controls } = await json(await fetch(harness.base + "/api/cameras/cam/controls"));
 		expect(controls).toEqual(OV2640_CONTROLS);
-		expect(controls.map((rule: { key: string }) => rule.key)).toEqual(["frameRate", "brightness", "contrast", "saturation", "whiteBalance", "frameSize"]);
+		expect(controls.map((rule: { key: string }) => rule.key)).toEqual(["frameRate", "brightness", "contrast", "saturation", "whiteBalance", "frameSize",
+			"server", "port", "ssid", "password", "networkFrom"]); // the move's, which the page puts in its own form
+		expect(controls.find((rule: { key: string }) => rule.key === "password")).toMatchObject({ kind: "text", secret: true, applies: "after a trial" });
 		expect(controls.find((rule: { key: string }) => rule.key === "frameSize")).toMatchObject({ applies: "next start", choices: expect.arrayContaining(["QVGA", "VGA", "UXGA"]) });
 		const missing = await fetch(harness.base + "/api/cameras/nobody/controls");
 		expect(missing.status).toBe(404);
