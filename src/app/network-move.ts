@@ -85,8 +85,8 @@ export class NetworkMoves {
 		}
 		catch (error) {
 			const message = (error as Error).message; // "config: <key> must be …"
-			const key = keys.filter((candidate) => message.indexOf("config: " + candidate + " ") === 0)[0] ?? keys[0];
-			return refuse(key, message.slice(("config: " + key + " ").length));
+			const key = keys.filter((candidate) => message.indexOf("config: " + candidate + " ") === 0)[0];
+			return key ? refuse(key, message.slice(("config: " + key + " ").length)) : refuse(keys[0], message);
 		}
 		for (const key of keys) answer.pending[key] = key === "password" ? HIDDEN : settings[key];
 		this.#starting = this.#options.Timer.set(() => {
