@@ -130,3 +130,19 @@ it("forgets saved settings that the manifest's rules no longer take, and starts 
 	expect(board.preferences.get("xscamNet")?.size).toBe(0);
 	expect(other.connections).toBe(0);
 });
+
+it("stays moved, and says so, when its NVS cannot take the settings", async () => {
+	const lines: string[] = [];
+	const board = deviceBoard({ port: home.port, trace: (text) => lines.push(text) });
+	class FullNvs extends Map<string, string | number> {
+		override set(): this {
+			throw new Error("nvs set fail"); // what modPreference.c throws when nvs_set_* fails
+		}
+	}
+	board.preferences.set("xscamNet", new FullNvs());
+	device = await boot(board);
+	await home.until(() => home.frames.length >= 1);
+	await control(home, 1, { port: other.port });
+	await other.until(() => other.frames.length >= 3);
+	expect(lines).toContainEqual("xscam: moved to 127.0.0.1:" + other.port + " over \"home\", but cannot save it (nvs set fail): the next start uses the old settings\n");
+});

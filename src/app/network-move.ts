@@ -100,7 +100,14 @@ export class NetworkMoves {
 		const trial = this.#trial;
 		if (!trial) return;
 		this.#end(trial);
-		saveNetwork(this.#options.Preference, trial.overrides);
+		try {
+			saveNetwork(this.#options.Preference, trial.overrides);
+		}
+		catch (error) {
+			// a full NVS throws; out of a socket callback that would restart the chip (docs/hardware.md)
+			this.#options.log("moved to " + where(trial.to) + ", but cannot save it (" + (error as Error).message + "): the next start uses the old settings");
+			return;
+		}
 		this.#options.log("moved to " + where(trial.to) + (Object.keys(trial.overrides).length ? "; saved" : "; the manifest's settings again"));
 	}
 
