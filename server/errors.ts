@@ -50,6 +50,7 @@ const CATALOG = {
 	XSCAM_ERR_CAMERA_OFFLINE: entry("camera %s is offline", 503),
 	XSCAM_ERR_CAMERA_ONLINE: entry("camera %s is online: only an offline camera can be removed", 409),
 	XSCAM_ERR_BAD_CONTROL: entry("bad control request: %s", 400, TypeError),
+	XSCAM_ERR_SECRET_IN_CLEAR: entry("%s goes to a camera only over TLS, and this receiver's camera port has none (--tls-cert, docs/security.md)", 400, TypeError),
 	XSCAM_ERR_CONTROL_BUSY: entry("camera %s already has %s control requests waiting", 429, RangeError),
 	XSCAM_ERR_CONTROL_TIMEOUT: entry("camera %s did not answer control request %s within %s ms", 504),
 	XSCAM_ERR_CONTROL_ABORTED: entry("camera %s disconnected before answering control request %s", 503),

@@ -21,7 +21,7 @@ import Time from "time";
 import Timer from "timer";
 import Boot from "xscam-boot";
 import { Device } from "./app/device";
-import { readSettings } from "./app/settings";
+import { settingsAtStart } from "./app/saved-settings";
 
 function log(line: string): void {
 	trace("xscam: " + line + "\n");
@@ -29,7 +29,7 @@ function log(line: string): void {
 
 export default function main(): Device | undefined {
 	try {
-		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot }, log);
+		const device = new Device(settingsAtStart(config, Preference, log), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot }, log, config);
 		device.start();
 		return device;
 	}

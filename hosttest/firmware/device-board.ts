@@ -15,6 +15,8 @@ export interface DeviceBoardOptions {
 	frameSize?: string;
 	manifest?: { [key: string]: unknown };
 	radio?: NodeBoardOptions["radio"];
+	/** Access points besides WIFI, the network the manifest names. */
+	otherAccessPoints?: NodeBoardOptions["accessPoints"];
 	trace?: (text: string) => void;
 	onSetDate?: NodeBoardOptions["onSetDate"];
 	/** The firmware asked for a restart (the test boots it again if it wants to). */
@@ -38,7 +40,7 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 			},
 			commandLine: { port: String(options.port) }, // as `mcconfig … port=8700` gives it: a string
 		},
-		accessPoints: [WIFI],
+		accessPoints: [WIFI, ...(options.otherAccessPoints ?? [])],
 		radio: options.radio ?? { associateDelay: 5, dhcpDelay: 5 },
 		sensor: {
 			fps: () => options.sensorFps ?? 60,

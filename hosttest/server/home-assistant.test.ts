@@ -68,8 +68,10 @@ describe("discovery configs", () => {
 		expect(configs.map((config) => componentOf(config) + "/" + objectOf(config))).toEqual([
 			"camera/camera", "binary_sensor/connectivity", "sensor/fps", "sensor/kbps", "sensor/latency", "sensor/rssi", "sensor/uptime", "sensor/frames_lost",
 			"sensor/frames_dropped", "number/setting_frameRate", "number/setting_brightness", "number/setting_contrast", "number/setting_saturation",
-			"select/setting_whiteBalance", "select/setting_frameSize", "switch/setting_hmirror",
+			"select/setting_whiteBalance", "select/setting_frameSize", "button/setting_restart", "switch/setting_hmirror",
 		]); // quality (12 to 12) has nothing to set
+		expect(byObject(configs).setting_restart.payload).toMatchObject({ command_topic: "xscam/nas/porch/set/restart", payload_press: "now", device_class: "restart" });
+		expect(byObject(configs).setting_restart.payload).not.toHaveProperty("state_topic"); // a button has no state
 		for (const config of configs) expect(config.topic).toBe("homeassistant/" + componentOf(config) + "/xscam_porch/" + objectOf(config) + "/config");
 	});
 

@@ -49,7 +49,7 @@ describe("snapshot and status", () => {
 			id: "cam", online: true, remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/), since: new Date(harness.clock.now() - 40).toISOString(),
 			lastError: null, firmware: "0.1.0", board: "test", sensor: "OV2640", width: 640, height: 480, fps: 0, kbps: 0,
 			frames: { received: 1, lost: 0, bad: 0, droppedOnDevice: 10, misdated: 0 }, lastFrameAgeMs: 40, latencyMs: 25, rssi: -61, uptime: 60,
-			freeHeap: 123456, reconnects: 0, deviceReconnects: 1, viewers: 0, recording: { state: "off" }, described: true,
+			freeHeap: 123456, reconnects: 0, deviceReconnects: 1, viewers: 0, recording: { state: "off" }, described: true, updatable: false, update: null,
 		});
 		const list = await (await fetch(harness.base + "/api/cameras")).json();
 		expect(list).toEqual({ cameras: [status] });
@@ -206,7 +206,9 @@ describe("control", () => {
 		await until(() => harness.receiver.status("cam")!.described, "the capabilities");
 		const { controls } = await json(await fetch(harness.base + "/api/cameras/cam/controls"));
 		expect(controls).toEqual(OV2640_CONTROLS);
-		expect(controls.map((rule: { key: string }) => rule.key)).toEqual(["frameRate", "brightness", "contrast", "saturation", "whiteBalance", "frameSize"]);
+		expect(controls.map((rule: { key: string }) => rule.key)).toEqual(["frameRate", "brightness", "contrast", "saturation", "whiteBalance", "frameSize",
+			"restart", "server", "port", "ssid", "password", "networkFrom"]); // then the move's, which the page puts in its own form
+		expect(controls.find((rule: { key: string }) => rule.key === "password")).toMatchObject({ kind: "text", secret: true, applies: "after a trial" });
 		expect(controls.find((rule: { key: string }) => rule.key === "frameSize")).toMatchObject({ applies: "next start", choices: expect.arrayContaining(["QVGA", "VGA", "UXGA"]) });
 		const missing = await fetch(harness.base + "/api/cameras/nobody/controls");
 		expect(missing.status).toBe(404);

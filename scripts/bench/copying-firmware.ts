@@ -47,7 +47,7 @@ class CopyingCamera extends Camera {
 
 export default function main(): Device {
 	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot },
-		(line) => trace("xscam: " + line + "\n"));
+		(line) => trace("xscam: " + line + "\n"), config);
 	device.start();
 	return device;
 }

@@ -1,6 +1,6 @@
 // The discovery configs of one camera: the payloads Home Assistant's MQTT integration turns into a device
 // and its entities (field names as each platform's page documents them: camera.mqtt, binary_sensor.mqtt,
-// sensor.mqtt, number.mqtt, select.mqtt, switch.mqtt). Every entity is tied to the camera's device by
+// sensor.mqtt, number.mqtt, select.mqtt, switch.mqtt, button.mqtt). Every entity is tied to the camera's device by
 // `device` and named by a `unique_id` built from the camera id and the entity, so that it stays the same
 // entity across restarts. Availability: the receiver's status and the camera's own, both "online"
 // (availability_mode all); connectivity reads the camera's availability as its state, so it needs the
@@ -69,9 +69,9 @@ export function discoveryConfigs(cameraId: string, hello: Hello, controls: Contr
 	for (const control of controls ?? []) {
 		const setting = settingEntity(control);
 		if (setting === undefined) continue;
+		const state = setting.component === "button" ? {} : { state_topic: own.state, value_template: "{{ value_json.settings." + control.key + " }}" };
 		configs.push(entity(setting.component, "setting_" + control.key, {
-			name: capitalized(control.label), entity_category: "config", command_topic: own.set(control.key), state_topic: own.state,
-			value_template: "{{ value_json.settings." + control.key + " }}", ...setting.fields, ...both,
+			name: capitalized(control.label), entity_category: "config", command_topic: own.set(control.key), ...state, ...setting.fields, ...both,
 		}));
 	}
 	return configs;

@@ -5,12 +5,13 @@
 //   integer with names          -> select of the names (white balance: auto, sunny, ...), sent as min + index
 //   integer or number range     -> number with min, max and step
 //   choice                      -> select of the choices (frame size)
+//   choice of one value         -> button that sends it (restart: "now"); it has no state
 // Home Assistant's number requires max above min; a range of one value leaves nothing to set and is
 // not announced.
 
 import type { ControlDescription, ControlValue } from "../../src/protocol/types";
 
-export type SettingComponent = "number" | "select" | "switch";
+export type SettingComponent = "number" | "select" | "switch" | "button";
 
 export interface SettingEntity {
 	component: SettingComponent;
@@ -23,8 +24,16 @@ export const MIN_STEP = 0.001;
 
 const isSwitch = (control: ControlDescription) => control.kind === "integer" && control.min === 0 && control.max === 1 && control.names === undefined;
 
+/** A setting that moves the camera to another network (docs/protocol.md, "Moving a camera"): the receiver's page has it, not Home Assistant. */
+export const isMove = (control: ControlDescription) => control.applies === "after a trial";
+
+/** A setting with one value is an action: pressing its button sends that value. */
+export const isButton = (control: ControlDescription) => control.kind === "choice" && control.choices.length === 1;
+
 /** The entity that shows `control`, or undefined when there is nothing to set. */
 export function settingEntity(control: ControlDescription): SettingEntity | undefined {
+	if (isMove(control) || control.kind === "text") return undefined;
+	if (isButton(control)) return { component: "button", fields: { payload_press: (control as { choices: string[] }).choices[0], ...(control.key === "restart" && { device_class: "restart" }) } };
 	if (control.kind === "choice") return { component: "select", fields: { options: control.choices } };
 	if (control.names !== undefined) return { component: "select", fields: { options: control.names } };
 	if (isSwitch(control)) return { component: "switch", fields: { payload_on: "1", payload_off: "0" } };

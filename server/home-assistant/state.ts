@@ -7,7 +7,7 @@
 
 import type { ControlDescription, ControlSettings, ControlValue } from "../../src/protocol/types";
 import type { CameraStatus } from "../http/status";
-import { entityValue } from "./settings";
+import { entityValue, isButton, isMove } from "./settings";
 
 export interface CameraState {
 	online: boolean;
@@ -27,7 +27,7 @@ export interface CameraState {
 
 export function cameraState(status: CameraStatus, controls: ControlDescription[] | undefined, known: Readonly<ControlSettings>): CameraState {
 	const settings: CameraState["settings"] = {};
-	for (const control of controls ?? []) settings[control.key] = entityValue(control, known[control.key]);
+	for (const control of controls ?? []) if (!isMove(control) && !isButton(control)) settings[control.key] = entityValue(control, known[control.key]);
 	return {
 		online: status.online, fps: status.fps, kbps: status.kbps, latencyMs: status.latencyMs, rssi: status.rssi, uptime: status.uptime,
 		framesLost: status.frames.lost, framesDropped: status.frames.droppedOnDevice, settings,

@@ -20,6 +20,7 @@ import { updateRoutes } from "./update-routes";
 import { FanOut } from "./fan-out";
 import type { ViewerInfo } from "./fan-out";
 import { mediaRoutes } from "./media-routes";
+import { moveRoutes } from "./move-routes";
 import { pageRoutes } from "./page-routes";
 import { cameraStatus } from "./status";
 import type { CameraStatus } from "./status";
@@ -93,6 +94,7 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 	app.register(pageRoutes);
 	app.register(apiRoutes(core, status));
 	app.register(updateRoutes(core));
+	app.register(moveRoutes(core));
 	app.register(mediaRoutes(core, fanOut));
 	app.register(async (scope) => scope.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics())));
 

@@ -39,11 +39,14 @@ export function controlSettings(body: unknown, controls: ControlDescription[] | 
 /**
  * Checks `body` (controlSettings), sends it to the camera and resolves with its checked answer, which
  * the registry keeps as the camera's known settings and the log records with `who` asked. Throws
- * XSCAM_ERR_BAD_CONTROL or XSCAM_ERR_CAMERA_OFFLINE; rejects with what the connection rejects with.
+ * XSCAM_ERR_BAD_CONTROL, XSCAM_ERR_SECRET_IN_CLEAR (a secret, such as a Wi-Fi password, on a camera
+ * port without TLS: anyone on the path would read it) or XSCAM_ERR_CAMERA_OFFLINE; rejects with what the connection rejects with.
  */
 export async function requestControl(core: Core, camera: Camera, body: unknown, who: string | undefined): Promise<ControlResult> {
 	const { connection, controls } = camera.presence;
 	const settings = controlSettings(body, controls);
+	const secret = controls?.find((control) => control.kind === "text" && control.secret && control.key in settings);
+	if (secret && !core.tls) throw xscamError("XSCAM_ERR_SECRET_IN_CLEAR", secret.label);
 	if (connection === undefined) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera.id);
 	const result = await connection.control(settings);
 	const { requestId, applied, pending, refused } = result;

@@ -11,10 +11,12 @@ import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
 import type { SensorDescription } from "../camera/sensors/index";
 import { rule, settle } from "../protocol/controls";
 import type { ControlAnswer, ControlDescription, ControlSettings } from "../protocol/types";
+import { isMoveKey, MOVE_CONTROLS, type NetworkMoves } from "./network-move";
 
-/** What a device with `sensor` announces: the frame-rate cap, the sensor's settings, its frame sizes. */
 /** A one-choice setting, so every receiver that renders settings can offer it as they are. */
 const RESTART: ControlDescription = { key: "restart", label: "restart the camera", kind: "choice", choices: ["now"], applies: "now" };
+
+/** What a device with `sensor` announces: the frame-rate cap, the sensor's settings, its frame sizes, a restart, the network moves. */
 
 export function describeControls(sensor: SensorDescription): ControlDescription[] {
 	const controls: ControlDescription[] = [
@@ -23,7 +25,17 @@ export function describeControls(sensor: SensorDescription): ControlDescription[
 	];
 	if (sensor.frameSizes.length) controls.push({ key: "frameSize", label: "frame size", kind: "choice", choices: sensor.frameSizes.slice(), applies: "next start" });
 	controls.push(RESTART);
-	return controls;
+	return controls.concat(MOVE_CONTROLS);
+}
+
+/** What the settings that are not the camera's go to. */
+export interface ControlHooks {
+	/** Keeps a frame size for the next start (camera/frame-size-store.ts). */
+	storeFrameSize: (name: string) => void;
+	/** Restarts the device once the answer has gone. */
+	restart: () => void;
+	/** Takes the network settings (network-move.ts). */
+	moves: NetworkMoves;
 }
 
 export class DeviceControls {
@@ -33,15 +45,13 @@ export class DeviceControls {
 	readonly #capture: Capture;
 	readonly #storeFrameSize: (name: string) => void;
 	readonly #restart: () => void;
+	readonly #moves: NetworkMoves;
 
-	/**
-	 * `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts); `restart`
-	 * restarts the device once the answer has gone.
-	 */
-	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void, restart: () => void) {
+	constructor(sensor: SensorDescription, capture: Capture, hooks: ControlHooks) {
 		this.#capture = capture;
-		this.#storeFrameSize = storeFrameSize;
-		this.#restart = restart;
+		this.#storeFrameSize = hooks.storeFrameSize;
+		this.#restart = hooks.restart;
+		this.#moves = hooks.moves;
 		this.list = describeControls(sensor);
 		for (const control of this.list) this.#byKey[control.key] = control;
 	}
@@ -50,11 +60,17 @@ export class DeviceControls {
 		const answer: ControlAnswer = { applied: Object.create(null), pending: Object.create(null), refused: Object.create(null) };
 		const sensor: SensorSettings & { [key: string]: number } = {};
 		let sensorCount = 0;
+		const move: ControlSettings = {};
+		let moveCount = 0;
 		for (const key in settings) {
 			const control = this.#byKey[key];
 			const value = control && settle(control, settings[key]);
 			if (!control) answer.refused[key] = "not a setting of this camera";
 			else if (value === undefined) answer.refused[key] = "must be " + rule(control);
+			else if (isMoveKey(key)) {
+				move[key] = value;
+				moveCount++;
+			}
 			else if (key === "frameRate") {
 				this.#capture.frameRate = value as number;
 				answer.applied[key] = value;
@@ -69,6 +85,7 @@ export class DeviceControls {
 				sensorCount++;
 			}
 		}
+		if (moveCount) this.#moves.apply(move, answer);
 		if (sensorCount) {
 			try {
 				this.#capture.configure(sensor);

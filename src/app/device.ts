@@ -32,7 +32,8 @@ import { FirmwareUpdater } from "../update/firmware-updater";
 import { UpdateTrial } from "../update/update-trial";
 import { DeviceClock } from "./clock";
 import { DeviceControls } from "./control";
-import { configError, type Settings } from "./settings";
+import { NetworkMoves } from "./network-move";
+import { type Config, configError, type Settings } from "./settings";
 import { FIRMWARE_VERSION } from "./version";
 
 export interface DeviceIO {
@@ -58,14 +59,22 @@ const RESTART_DELAY_MS = 500;
 export class Device {
 	readonly link: WifiLink;
 	readonly capture: Capture;
-	readonly session: Session;
+	/** The session of the current network settings; a move replaces it. */
+	session: Session;
 	readonly controls: DeviceControls;
 	readonly updater: FirmwareUpdater;
 	readonly trial: UpdateTrial;
 	#restarting = false;
+	readonly #moves: NetworkMoves;
+	readonly #newSession: (settings: Settings) => Session;
+	#settings: Settings;
 
-	/** Opens the camera; throws a config error when the sensor does not offer the configured frame size. */
-	constructor(settings: Settings, io: DeviceIO, log: (line: string) => void) {
+	/**
+	 * Opens the camera; throws a config error when the sensor does not offer the configured frame size.
+	 * `settings` may hold saved network settings (app/saved-settings.ts) over the manifest's `config`.
+	 */
+	constructor(settings: Settings, io: DeviceIO, log: (line: string) => void, config: Config) {
+		this.#settings = settings;
 		const startedAt = Date.now();
 		const freeMemory = io.Instrumentation.map("System Free Memory"); // undefined in release builds
 		const frameSize = frameSizeAtStart(io.Preference, settings.frameSize);
@@ -84,7 +93,12 @@ export class Device {
 			log("restarting: " + why);
 			io.Timer.set(() => io.Boot.restart(), RESTART_DELAY_MS);
 		};
-		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name), () => restartSoon("asked by the receiver"));
+		const moves = this.#moves = new NetworkMoves({
+			Timer: io.Timer, Preference: io.Preference, config, current: () => this.#settings, switchTo: (to) => this.#switchTo(to), log,
+		});
+		this.controls = new DeviceControls(sensor, capture, {
+			storeFrameSize: (name) => storeFrameSize(io.Preference, settings.frameSize, name), restart: () => restartSoon("asked by the receiver"), moves,
+		});
 		this.trial = new UpdateTrial(io, FIRMWARE_VERSION, log);
 		this.updater = new FirmwareUpdater({
 			io, log,
@@ -94,39 +108,49 @@ export class Device {
 			},
 		});
 
-		const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
-		const { tls } = settings;
-		let openPipe: OpenPipe = (options) => openTcpPipe(io.TCP, options);
 		let clock: DeviceClock | undefined;
-		if (tls) {
-			openPipe = (options) => openTlsPipe(io.TLS, io.TCP, tls, options);
+		if (settings.tls) {
 			clock = new DeviceClock(io.Time, io.Preference);
 			clock.atLeast(settings.builtAt);
 		}
-		this.session = new Session({
-			openPipe, resolver: new Resolver(io.Net), Timer: io.Timer, updates: this.updater,
-			onWelcome: (serverTime) => {
-				clock?.receiverSaid(serverTime);
-				this.trial.welcomed();
-			},
-			server: settings.server, port: settings.port,
-			identity: {
-				id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,
-				width: capture.width, height: capture.height,
-			},
-			controls: this.controls.list,
-			prove: settings.key && hmacSha256(io, settings.key),
-			onControl: (control) => this.controls.apply(control),
-			deviceStats: () => ({
-				uptime: Math.floor((Date.now() - startedAt) / 1000), captured: capture.captured, superseded: capture.superseded,
-				rssi: this.link.rssi, freeHeap: io.Instrumentation.get(freeMemory),
-			}),
-			onChanged: (state, reason, retryIn) => {
-				if (state === "resolving" && !reason) log("connecting to " + target);
-				else if (state === "streaming") log("streaming to " + target);
-				else if (state === "waiting") log(target + ": " + reason + "; retry in " + seconds(retryIn!));
-			},
-		});
+		// One session per network settings: a move (app/network-move.ts) replaces it.
+		this.#newSession = (settings) => {
+			const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
+			const { tls } = settings; // its host is the receiver's name, which a move may change
+			const openPipe: OpenPipe = tls ? (options) => openTlsPipe(io.TLS, io.TCP, tls, options) : (options) => openTcpPipe(io.TCP, options);
+			return new Session({
+				openPipe,
+				resolver: new Resolver(io.Net), Timer: io.Timer, updates: this.updater,
+				onWelcome: (serverTime) => {
+					clock?.receiverSaid(serverTime);
+					this.trial.welcomed();
+				},
+				server: settings.server, port: settings.port,
+				identity: {
+					id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,
+					width: capture.width, height: capture.height,
+				},
+				controls: this.controls.list,
+				prove: settings.key && hmacSha256(io, settings.key),
+				onControl: (control) => this.controls.apply(control),
+				deviceStats: () => ({
+					uptime: Math.floor((Date.now() - startedAt) / 1000), captured: capture.captured, superseded: capture.superseded,
+					rssi: this.link.rssi, freeHeap: io.Instrumentation.get(freeMemory),
+				}),
+				onChanged: (state, reason, retryIn) => {
+					if (state === "resolving" && !reason) log("connecting to " + target);
+					else if (state === "streaming") {
+						log("streaming to " + target);
+						moves.welcomed();
+					}
+					else if (state === "waiting") {
+						log(target + ": " + reason + "; retry in " + seconds(retryIn!));
+						moves.failed(target + ": " + reason);
+					}
+				},
+			});
+		};
+		this.session = this.#newSession(settings);
 		this.link = new WifiLink({
 			WiFi: io.WiFi, Timer: io.Timer, ssid: settings.ssid, password: settings.password,
 			onChanged: (state, retryIn) => {
@@ -136,9 +160,26 @@ export class Device {
 					return;
 				}
 				this.session.stop();
-				log(state === "joining" ? "wifi joining " + JSON.stringify(settings.ssid) : "wifi down; retry in " + seconds(retryIn!));
+				if (state === "joining") log("wifi joining " + JSON.stringify(this.#settings.ssid));
+				else {
+					log("wifi down; retry in " + seconds(retryIn!));
+					moves.failed("cannot join " + JSON.stringify(this.#settings.ssid));
+				}
 			},
 		});
+	}
+
+	/** Leaves the current Wi-Fi (only when it changes) and receiver for those of `settings`. */
+	#switchTo(settings: Settings): void {
+		const before = this.#settings;
+		this.#settings = settings;
+		this.session.stop();
+		this.session = this.#newSession(settings);
+		if (settings.ssid !== before.ssid || settings.password !== before.password) {
+			this.link.setCredentials(settings.ssid, settings.password);
+			this.link.rejoin(); // up again: its onChanged starts the new session
+		}
+		else if (this.link.state === "up") this.session.start();
 	}
 
 	start(): void {
@@ -148,6 +189,7 @@ export class Device {
 
 	/** For the hosts (tests, simulator); a device runs until power-off. */
 	close(): void {
+		this.#moves.close();
 		this.session.stop();
 		this.link.close();
 		this.capture.close();

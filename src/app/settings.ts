@@ -32,7 +32,7 @@ export interface Settings {
 	builtAt: number;
 }
 
-type Config = { readonly [key: string]: unknown };
+export type Config = { readonly [key: string]: unknown };
 
 const HOST_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const HOST_PATTERN = new RegExp("^" + HOST_LABEL + "(\\." + HOST_LABEL + ")*$");

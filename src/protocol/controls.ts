@@ -9,14 +9,15 @@ import { bad, isObject } from "./fields";
 export type ControlValue = number | string;
 export type ControlSettings = { [key: string]: ControlValue };
 
-export type Applies = "now" | "next start";
+/** "after a trial": a move to other network settings, kept only once the camera is welcomed through them (docs/protocol.md, "Moving a camera"). */
+export type Applies = "now" | "next start" | "after a trial";
 
 interface Described {
 	/** The setting's name in control messages, e.g. "brightness". */
 	key: string;
 	/** What a person calls it, e.g. "white balance". */
 	label: string;
-	/** "now", or "next start" for a setting stored on the device and used when it restarts. */
+	/** "now", "next start" for a setting stored on the device and used when it restarts, or "after a trial". */
 	applies: Applies;
 }
 
@@ -35,12 +36,21 @@ export interface ChoiceControl extends Described {
 	choices: string[];
 }
 
-export type ControlDescription = RangeControl | ChoiceControl;
+export interface TextControl extends Described {
+	kind: "text";
+	/** The longest value, in characters. */
+	maxLength: number;
+	/** A secret (a Wi-Fi password): never shown back, and only sent over a session with TLS. */
+	secret?: boolean;
+}
+
+export type ControlDescription = RangeControl | ChoiceControl | TextControl;
 
 /** Limits on a capabilities message, so a receiver never stores an unbounded description. */
 export const MAX_CONTROLS = 32;
 const MAX_CHOICES = 64;
 const MAX_LABEL = 64;
+const MAX_TEXT = 253; // a host name's longest
 const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
 const CHOICE_PATTERN = /^[A-Za-z0-9_.-]{1,32}$/;
 
@@ -55,6 +65,7 @@ export function settle(control: ControlDescription, value: unknown): ControlValu
 		for (const choice of control.choices) if (choice.toUpperCase() === wanted) return choice;
 		return undefined;
 	}
+	if (control.kind === "text") return typeof value === "string" && value.length <= control.maxLength ? value : undefined;
 	if (typeof value !== "number" || !(value >= control.min && value <= control.max)) return undefined;
 	return control.kind === "number" || Math.floor(value) === value ? value : undefined;
 }
@@ -62,6 +73,7 @@ export function settle(control: ControlDescription, value: unknown): ControlValu
 /** What `control` allows, to complete "must be …". */
 export function rule(control: ControlDescription): string {
 	if (control.kind === "choice") return "one of " + control.choices.join(", ");
+	if (control.kind === "text") return "text of at most " + control.maxLength + " characters";
 	return (control.kind === "integer" ? "an integer" : "a number") + " from " + control.min + " to " + control.max;
 }
 
@@ -87,9 +99,16 @@ function readControl(value: unknown, at: number): ControlDescription {
 	const key = text(where + ".key", value.key, KEY_PATTERN, 32);
 	const label = text(where + ".label", value.label, undefined, MAX_LABEL);
 	const applies = value.applies;
-	if (applies !== "now" && applies !== "next start") throw bad("capabilities", where + ".applies must be \"now\" or \"next start\"");
+	if (applies !== "now" && applies !== "next start" && applies !== "after a trial")
+		throw bad("capabilities", where + ".applies must be \"now\", \"next start\" or \"after a trial\"");
 	if (value.kind === "choice") return { key, label, kind: "choice", choices: names(where + ".choices", value.choices, MAX_CHOICES, CHOICE_PATTERN, 32), applies };
-	if (value.kind !== "number" && value.kind !== "integer") throw bad("capabilities", where + ".kind must be number, integer or choice");
+	if (value.kind === "text") {
+		const maxLength = finite(where + ".maxLength", value.maxLength);
+		if (!(maxLength >= 1 && maxLength <= MAX_TEXT && Math.floor(maxLength) === maxLength)) throw bad("capabilities", where + ".maxLength must be an integer 1.." + MAX_TEXT);
+		if (value.secret !== undefined && typeof value.secret !== "boolean") throw bad("capabilities", where + ".secret must be true or false");
+		return value.secret ? { key, label, kind: "text", maxLength, secret: true, applies } : { key, label, kind: "text", maxLength, applies };
+	}
+	if (value.kind !== "number" && value.kind !== "integer") throw bad("capabilities", where + ".kind must be number, integer, choice or text");
 	const min = finite(where + ".min", value.min);
 	const max = finite(where + ".max", value.max);
 	if (min > max) throw bad("capabilities", where + ": min is above max");

@@ -1,7 +1,7 @@
 // What Home Assistant documents for an MQTT discovery config of each platform xscam announces, written
 // down here so that a config can be checked field by field without a Home Assistant: the configuration
 // variables of home-assistant/home-assistant.io source/_integrations/{camera,binary_sensor,sensor,number,
-// select,switch}.mqtt.markdown (commits 9e4a69ab, fbc3a3b3, 9e4a69ab, ebecc7e8, 23472596, 53821638), the
+// select,switch}.mqtt.markdown (commits 9e4a69ab, fbc3a3b3, 9e4a69ab, ebecc7e8, 23472596, 53821638) and button.mqtt (its page, 2026), the
 // device classes and units of sensor.markdown (7450caca) and binary_sensor.markdown, and the checks of
 // home-assistant/core's mqtt integration that the pages state less plainly: the discovery topic pattern
 // (discovery.py TOPIC_MATCHER), a number's max above its min (number.py validate_config), and the value a
@@ -9,13 +9,15 @@
 // Assistant drops a field it does not know without a word (extra=REMOVE_EXTRA), so a misspelt field is a
 // failure here.
 
-export type Component = "camera" | "binary_sensor" | "sensor" | "number" | "select" | "switch";
+export type Component = "camera" | "binary_sensor" | "sensor" | "number" | "select" | "switch" | "button";
 
 const COMMON = ["availability", "availability_mode", "availability_template", "availability_topic", "device", "enabled_by_default", "encoding",
 	"entity_category", "entity_picture", "icon", "json_attributes_template", "json_attributes_topic", "name", "object_id", "origin", "unique_id"];
 
 /** Each platform's own fields beyond COMMON, and which of them are required. */
 const PLATFORMS: { [component in Component]: { fields: string[]; required: string[] } } = {
+	// button.mqtt.markdown: no state; payload_press is sent on command_topic
+	button: { fields: ["command_template", "command_topic", "device_class", "payload_available", "payload_not_available", "payload_press", "qos", "retain"], required: ["command_topic"] },
 	camera: { fields: ["image_encoding", "topic"], required: ["topic"] },
 	binary_sensor: {
 		fields: ["device_class", "expire_after", "force_update", "off_delay", "payload_available", "payload_not_available", "payload_off", "payload_on", "qos",

@@ -151,14 +151,39 @@ async function sendControl(card, form) {
 	}
 }
 
+async function moveCamera(card, form, settings) {
+	const output = $(form, ".answer");
+	if (Object.keys(settings).length === 0) {
+		showAnswer(output, [["error", "Fill in what changes first."]]);
+		return;
+	}
+	showAnswer(output, [["pending", "sending…"]]);
+	try {
+		const response = await fetch("/api/cameras/" + encodeURIComponent(card.id) + "/move", {
+			method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(settings),
+		});
+		const body = await response.json();
+		if (!response.ok) showAnswer(output, [["error", body.message ?? response.statusText]]);
+		else showAnswer(output, answerLines(body).map(([kind, text]) => [kind, kind === "pending" ? text.replace("at next start", "trying") : text]));
+	}
+	catch (error) {
+		showAnswer(output, [["error", "The receiver did not answer: " + error.message]]);
+	}
+}
+
 /** The panel of what the camera announced; a camera that announced nothing has no panel. */
 async function loadControls(card, connections) {
 	card.connections = connections;
 	const { controls } = await (await fetch("/api/cameras/" + encodeURIComponent(card.id) + "/controls")).json();
-	card.rules = controls ?? [];
+	// a move has its own form (moveCamera)
+	card.rules = (controls ?? []).filter((rule) => rule.applies !== "after a trial");
+	card.moves = (controls ?? []).filter((rule) => rule.applies === "after a trial").map((rule) => rule.key);
 	const form = $(card.root, "details.controls form");
 	$(form, ".fields").replaceChildren(...card.rules.flatMap((rule) => field(rule, card)));
 	$(card.root, "details.controls").hidden = card.rules.length === 0;
+	const move = $(card.root, "details.move");
+	move.hidden = card.moves.length === 0;
+	for (const input of move.querySelectorAll("input")) input.hidden = input.previousElementSibling.hidden = !card.moves.includes(input.name);
 }
 
 const PHASES = { sending: "sending", restarting: "verified by the camera; restarting into it", done: "done: the camera runs it", failed: "failed" };
@@ -209,6 +234,21 @@ function createCard(id) {
 	$(root, ".snapshot").href = path(id, "/snapshot.jpg");
 	$(root, ".json").href = "/api/cameras/" + encodeURIComponent(id);
 	$(root, "details.controls").hidden = true; // until the camera has said what it takes
+	const moveForm = $(root, "details.move form");
+	for (const input of moveForm.querySelectorAll("input")) {
+		input.id = id + "-move-" + input.name;
+		input.previousElementSibling.htmlFor = input.id;
+	}
+	moveForm.addEventListener("submit", (event) => {
+		event.preventDefault();
+		const settings = {};
+		for (const input of moveForm.querySelectorAll("input")) {
+			if (input.value !== "") settings[input.name] = input.type === "number" ? Number(input.value) : input.value;
+		}
+		$(moveForm, "input[name=password]").value = ""; // not kept on the page either
+		moveCamera(card, moveForm, settings);
+	});
+	$(moveForm, ".reset").addEventListener("click", () => moveCamera(card, moveForm, { networkFrom: "manifest" }));
 	const form = $(root, "details.controls form");
 	form.addEventListener("submit", (event) => {
 		event.preventDefault();
