@@ -1,9 +1,10 @@
-// `npm run flash`: builds the firmware with the Moddable SDK and flashes the ESP32-CAM, passing the
-// Wi-Fi and receiver settings from xscam.local.json (git-ignored; copy xscam.local.example.json) to
-// mcconfig as key=value arguments. The settings are checked first, by the firmware's own rules, so a
-// typo fails in a second instead of after a build and a flash. The build is a debug build (-d: trace
-// lines go to xsbug) unless you ask for `-- -i` (instrumented: trace lines and stats on the serial
-// console) or `-- --release`. Other arguments after `--` go to mcconfig (e.g. `npm run flash -- -t clean`).
+// `npm run flash`: builds the firmware with the Moddable SDK and flashes a board (the AI-Thinker
+// ESP32-CAM unless `-- --board <name>` picks another of scripts/boards.ts), passing the Wi-Fi and
+// receiver settings from xscam.local.json (git-ignored; copy xscam.local.example.json) to mcconfig as
+// key=value arguments. The settings are checked first, by the firmware's own rules, so a typo fails in
+// a second instead of after a build and a flash. The build is a debug build (-d: trace lines go to
+// xsbug) unless you ask for `-- -i` (instrumented: trace lines and stats on the serial console) or
+// `-- --release`. Other arguments after `--` go to mcconfig (e.g. `npm run flash -- -t clean`).
 // Needs the Moddable SDK 8.2.x and ESP-IDF v6.0 (README.md).
 
 import { spawnSync } from "node:child_process";
@@ -11,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readSettings } from "../src/app/settings";
+import { pickBoard, type BoardProfile } from "./boards";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const LOCAL = join(root, "xscam.local.json");
@@ -20,6 +22,14 @@ function fail(message: string): never {
 	process.exit(1);
 }
 
+let board: BoardProfile;
+let extra: string[];
+try {
+	({ board, rest: extra } = pickBoard(process.argv.slice(2)));
+}
+catch (error) {
+	fail((error as Error).message);
+}
 if (!process.env.MODDABLE) fail("MODDABLE is not set: install the Moddable SDK 8.2.x (README.md, \"Flashing a real ESP32-CAM\")");
 if (!process.env.IDF_PATH) fail("IDF_PATH is not set: install ESP-IDF v6.0 and run `source $IDF_PATH/export.sh` in this shell");
 if (!existsSync(LOCAL)) fail("no xscam.local.json: copy xscam.local.example.json and fill in your Wi-Fi and receiver");
@@ -44,7 +54,7 @@ local.builtAt ??= Math.floor(Date.now() / 1000);
 const args = Object.entries(local).map(([key, value]) => key + "=" + String(value));
 const asStrings = Object.fromEntries(Object.entries(local).map(([key, value]) => [key, String(value)]));
 try {
-	readSettings({ board: "esp32cam", key: "", ...asStrings });
+	readSettings({ board: board.name, key: "", ...asStrings });
 }
 catch (error) {
 	fail("xscam.local.json: " + (error as Error).message.replace(/^config: /, ""));
@@ -53,9 +63,8 @@ catch (error) {
 // mcconfig compiles TypeScript with whatever `tsc` is first on PATH and asks for ES2025 (TypeScript 6+):
 // put the project's pinned TypeScript first.
 const env = { ...process.env, PATH: join(root, "node_modules", ".bin") + delimiter + process.env.PATH };
-const extra = process.argv.slice(2);
 const kind = extra.includes("-i") || extra.includes("--release") ? [] : ["-d"];
-const mcconfig = [...kind, "-m", "-p", "esp32", ...args, ...extra.filter((arg) => arg !== "--release")];
+const mcconfig = [...kind, "-m", "-p", board.platform, ...args, ...extra.filter((arg) => arg !== "--release")];
 const SECRET = /^(password|key)=/;
 const LONG = /^(tlsCa)=/; // not secret, but a kilobyte of base64
 process.stdout.write("flash: mcconfig " + mcconfig.map((arg) => SECRET.test(arg) ? arg.split("=")[0] + "=…" : LONG.test(arg) ? "tlsCa=(" + (arg.length - 6) + " characters)" : arg).join(" ") + "\n");

@@ -7,6 +7,8 @@ import { createNodeBoard, type NodeBoardOptions } from "../host/node-board";
 
 export interface DeviceBoardOptions {
 	port: number;
+	/** The sensor's model (modules/sim/camera/sensor-models.ts); an OV2640 by default. */
+	sensorModel?: string;
 	/** Frames per second the sensor captures. */
 	sensorFps?: number;
 	/** Each JPEG is padded to at least this many bytes. */
@@ -43,6 +45,7 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 		accessPoints: [WIFI, ...(options.otherAccessPoints ?? [])],
 		radio: options.radio ?? { associateDelay: 5, dhcpDelay: 5 },
 		sensor: {
+			model: options.sensorModel,
 			fps: () => options.sensorFps ?? 60,
 			capture: (width, height, frameNumber) => {
 				const jpeg = markedJpeg(frameNumber, width, height, options.frameBytes);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { FRAME_SIZES } from "../../src/camera/frame-sizes";
 import { describeSensor } from "../../src/camera/sensors/index";
 import { OV2640 } from "../../src/camera/sensors/ov2640";
+import { OV3660 } from "../../src/camera/sensors/ov3660";
 import { SENSOR_MODELS, snap } from "../../modules/sim/camera/sensor-models";
 import { describeControls } from "../../src/app/control";
 import { HEADER_BYTES, MAX_JSON_BYTES } from "../../src/protocol/constants";
@@ -21,7 +22,7 @@ function decodeAll(bytes: Uint8Array): Message[] {
 	return messages;
 }
 
-describe.each([OV2640])("the firmware's $model", (sensor) => {
+describe.each([OV2640, OV3660])("the firmware's $model", (sensor) => {
 	const model = SENSOR_MODELS[sensor.model];
 
 	it("is a sensor the simulators play", () => {

@@ -19,12 +19,30 @@ function ov2640Fps(width: number, height: number): number {
 	return pixels <= 400 * 296 ? 50 : pixels <= 800 * 600 ? 25 : 12.5;
 }
 
+/**
+ * The OV3660's rates, a model rather than a measurement: a frame of HTS x VTS pixel clocks at the
+ * system clock sensors/ov3660.c sets for JPEG (50 MHz, 40 MHz at QXGA), with the 4:3 totals of its
+ * ov3660_settings.h (2300 x 1564, half the lines when binning, which it does up to 1024 x 768).
+ */
+function ov3660Fps(width: number, height: number): number {
+	const [hts, vts] = [2300, 1564];
+	if (width * height <= 1024 * 768) return 50e6 / (hts * (vts / 2 + 1));
+	return (width >= 2048 ? 40e6 : 50e6) / (hts * vts);
+}
+
 export const SENSOR_MODELS: { readonly [model: string]: SensorModel } = {
 	// esp32-camera sensors/ov2640.c: levels -2..2, white-balance modes 0..4, no sharpness or denoise
 	OV2640: {
 		maxSize: [1600, 1200],
 		ranges: { brightness: [-2, 2], contrast: [-2, 2], saturation: [-2, 2], whiteBalance: [0, 4] },
 		fps: ov2640Fps,
+	},
+	// esp32-camera sensors/ov3660.c: brightness, contrast, sharpness -3..3, saturation -4..4, denoise 0..8,
+	// white-balance modes 0..4; up to QXGA. Its set_whitebal(0) clears AWB as the OV2640's does (the probe below).
+	OV3660: {
+		maxSize: [2048, 1536],
+		ranges: { brightness: [-3, 3], contrast: [-3, 3], saturation: [-4, 4], sharpness: [-3, 3], denoise: [0, 8], whiteBalance: [0, 4] },
+		fps: ov3660Fps,
 	},
 };
 
@@ -55,8 +73,9 @@ export function sensorModel(model: string): SensorModel {
 /**
  * The sensor's state as the hardware holds it, for tests to look at. The SDK camera probes the sensor
  * the first time `configuration` is read or configure() is called, and the probe calls the driver's
- * set_whitebal() with the white-balance mode it believes is set, 0, which on the OV2640 turns automatic
- * white balance off (modules/io/imagein/camera/esp32/camera.c, ensureSensor; docs/hardware.md).
+ * set_whitebal() with the white-balance mode it believes is set, 0, which on the OV2640 and the OV3660
+ * turns automatic white balance off (modules/io/imagein/camera/esp32/camera.c, ensureSensor;
+ * docs/hardware.md).
  */
 export interface SensorRegisters {
 	values: { [key: string]: number };

@@ -3,17 +3,15 @@
 // that the SDK camera's configure() passes on. The driver has no sharpness or denoise for this sensor
 // (the SDK's probe finds none), so they are not offered.
 
-import type { SensorDescription } from "./sensor";
-
-const level = (key: string, label: string) => ({ key, label, kind: "integer", min: -2, max: 2, step: 1, applies: "now" }) as const;
+import { level, WHITE_BALANCE, type SensorDescription } from "./sensor";
 
 export const OV2640: SensorDescription = {
 	model: "OV2640",
 	frameSizes: ["96X96", "QQVGA", "QCIF", "HQVGA", "240X240", "QVGA", "CIF", "HVGA", "VGA", "SVGA", "XGA", "HD", "SXGA", "UXGA"],
 	settings: [
-		level("brightness", "brightness"),
-		level("contrast", "contrast"),
-		level("saturation", "saturation"),
-		{ key: "whiteBalance", label: "white balance", kind: "integer", min: 0, max: 4, step: 1, names: ["auto", "sunny", "cloudy", "office", "home"], applies: "now" },
+		level("brightness", "brightness", -2, 2),
+		level("contrast", "contrast", -2, 2),
+		level("saturation", "saturation", -2, 2),
+		WHITE_BALANCE,
 	],
 };

@@ -17,3 +17,14 @@ export interface SensorDescription {
 	/** What configure() changes on it, with the driver's ranges; configure() ignores others silently. */
 	readonly settings: readonly RangeControl[];
 }
+
+/** A setting the driver takes as whole levels from `min` to `max` (brightness, contrast, …). */
+export function level(key: string, label: string, min: number, max: number): RangeControl {
+	return { key, label, kind: "integer", min, max, step: 1, applies: "now" };
+}
+
+/** esp32-camera's set_wb_mode() modes, the same on every OmniVision sensor it drives: 0 automatic, then four presets. */
+export const WHITE_BALANCE: RangeControl = {
+	key: "whiteBalance", label: "white balance", kind: "integer", min: 0, max: 4, step: 1,
+	names: ["auto", "sunny", "cloudy", "office", "home"], applies: "now",
+};
