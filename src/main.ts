@@ -7,6 +7,7 @@
 
 import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
+import PWM from "embedded:io/pwm";
 import TCP from "embedded:io/socket/tcp";
 import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
@@ -26,7 +27,7 @@ function log(line: string): void {
 
 export default function main(): Device | undefined {
 	try {
-		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation }, log);
+		const device = new Device(readSettings(config), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, PWM }, log);
 		device.start();
 		return device;
 	}

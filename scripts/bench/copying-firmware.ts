@@ -11,6 +11,7 @@
 import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
 import type { DisposableFrame } from "embedded:io/image/in/camera";
+import PWM from "embedded:io/pwm";
 import TCP from "embedded:io/socket/tcp";
 import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
@@ -43,7 +44,7 @@ class CopyingCamera extends Camera {
 }
 
 export default function main(): Device {
-	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation },
+	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, PWM },
 		(line) => trace("xscam: " + line + "\n"));
 	device.start();
 	return device;

@@ -1,11 +1,13 @@
 // The settings the device takes from the receiver (docs/protocol.md, "control"), described once: the
-// frame-rate cap, the settings of its sensor (camera/sensors/), and a frame size for the next start.
+// frame-rate cap, the settings of its sensor (camera/sensors/), a frame size for the next start, and the
+// flash LED's, which camera/flash-led.ts answers itself (with `watched`, which the receiver sends).
 // The same list is announced in the capabilities message and checked here, key by key, with the rule
 // the receiver applies too (protocol/controls.ts). Every key is answered: applied, pending, or refused
 // with the reason, and nothing is ignored silently.
 
 import type { SensorSettings } from "embedded:io/image/in/camera";
 import type { Capture } from "../camera/capture";
+import type { FlashLed } from "../camera/flash-led";
 import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
 import type { SensorDescription } from "../camera/sensors/index";
 import { rule, settle } from "../protocol/controls";
@@ -27,12 +29,14 @@ export class DeviceControls {
 	readonly #byKey: { [key: string]: ControlDescription } = Object.create(null);
 	readonly #capture: Capture;
 	readonly #storeFrameSize: (name: string) => void;
+	readonly #led: FlashLed | undefined;
 
-	/** `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts). */
-	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void) {
+	/** `storeFrameSize` keeps a frame size for the next start (camera/frame-size-store.ts); `led`: the board's flash LED, if it has one. */
+	constructor(sensor: SensorDescription, capture: Capture, storeFrameSize: (name: string) => void, led?: FlashLed) {
 		this.#capture = capture;
 		this.#storeFrameSize = storeFrameSize;
-		this.list = describeControls(sensor);
+		this.#led = led;
+		this.list = led ? describeControls(sensor).concat(led.controls) : describeControls(sensor);
 		for (const control of this.list) this.#byKey[control.key] = control;
 	}
 
@@ -43,7 +47,12 @@ export class DeviceControls {
 		for (const key in settings) {
 			const control = this.#byKey[key];
 			const value = control && settle(control, settings[key]);
-			if (!control) answer.refused[key] = "not a setting of this camera";
+			if (this.#led?.owns(key)) {
+				const done = this.#led.apply(key, settings[key]);
+				if ("refused" in done) answer.refused[key] = done.refused;
+				else answer.applied[key] = done.applied;
+			}
+			else if (!control) answer.refused[key] = "not a setting of this camera";
 			else if (value === undefined) answer.refused[key] = "must be " + rule(control);
 			else if (key === "frameRate") {
 				this.#capture.frameRate = value as number;

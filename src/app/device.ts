@@ -6,6 +6,7 @@
 
 import type { Digest } from "crypt";
 import type Camera from "embedded:io/image/in/camera";
+import type PWM from "embedded:io/pwm";
 import type TCP from "embedded:io/socket/tcp";
 import type TLS from "embedded:io/socket/tcp/tls";
 import type WiFi from "embedded:network/interface/wifi";
@@ -16,6 +17,7 @@ import type Preference from "preference";
 import type Time from "time";
 import type Timer from "timer";
 import { Capture } from "../camera/capture";
+import { FlashLed } from "../camera/flash-led";
 import { FRAME_SIZES } from "../camera/frame-sizes";
 import { frameSizeAtStart, storeFrameSize } from "../camera/frame-size-store";
 import { describeSensor } from "../camera/sensors/index";
@@ -42,6 +44,7 @@ export interface DeviceIO {
 	Net: typeof Net;
 	Preference: typeof Preference;
 	Instrumentation: typeof Instrumentation;
+	PWM: typeof PWM;
 }
 
 export class Device {
@@ -49,6 +52,7 @@ export class Device {
 	readonly capture: Capture;
 	readonly session: Session;
 	readonly controls: DeviceControls;
+	readonly led: FlashLed | undefined;
 
 	/** Opens the camera; throws a config error when the sensor does not offer the configured frame size. */
 	constructor(settings: Settings, io: DeviceIO, log: (line: string) => void) {
@@ -64,7 +68,8 @@ export class Device {
 		if (sensor.frameSizes.length && !sensor.frameSizes.includes(settings.frameSize))
 			throw configError("frameSize", "one of the " + sensor.model + "'s sizes, " + sensor.frameSizes.join(", "), settings.frameSize);
 		log("camera " + capture.sensor + " " + frameSize + " " + capture.width + "x" + capture.height + " at most " + settings.frameRate + " fps");
-		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name));
+		const led = this.led = settings.flashLed === undefined ? undefined : new FlashLed({ PWM: io.PWM, Timer: io.Timer, pin: settings.flashLed });
+		this.controls = new DeviceControls(sensor, capture, (name) => storeFrameSize(io.Preference, settings.frameSize, name), led);
 
 		const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
 		const { tls } = settings;
@@ -90,6 +95,7 @@ export class Device {
 				rssi: this.link.rssi, freeHeap: io.Instrumentation.get(freeMemory),
 			}),
 			onChanged: (state, reason, retryIn) => {
+				if (state !== "streaming") led?.watch(false); // without its receiver, nobody watches
 				if (state === "resolving" && !reason) log("connecting to " + target);
 				else if (state === "streaming") log("streaming to " + target);
 				else if (state === "waiting") log(target + ": " + reason + "; retry in " + seconds(retryIn!));
@@ -119,6 +125,7 @@ export class Device {
 		this.session.stop();
 		this.link.close();
 		this.capture.close();
+		this.led?.close();
 	}
 }
 
