@@ -19,9 +19,9 @@ export const WATCHED_KEY = "watched";
 export type FlashMode = "off" | "on" | "watching";
 
 /**
- * The duty cap. The LED and its transistor sit on the board with no heat sink, and at full duty users
- * find it too hot to touch within minutes (docs/hardware.md); a quarter of the time on is plenty to
- * light a room at night for a camera, and keeps the heat a quarter of full power. Not measured here.
+ * The duty cap. The LED and its transistor sit on the board with no heat sink, and users report the LED
+ * runs too hot (docs/hardware.md); a quarter of the time on keeps its heat a quarter of full power's.
+ * A conservative guess, not a measurement.
  */
 export const MAX_DUTY_PERCENT = 25;
 /** The longest the LED stays on at a stretch: long enough to look at something, short enough that a forgotten "on" cannot cook it. */
