@@ -20,7 +20,10 @@
 //   but `format` throws SyntaxError, and a second close() does nothing.
 // Its environment hears every duty the pin is driven at, so tests can check what the LED did, and when.
 
-import { closedError, copyTarget } from "../io-common";
+// io-common.ts's rules (target copied, SyntaxError once closed) are written out here, not imported: on
+// lin this module is embedded:io/simulated-pwm, from where no relative path reaches io-common's name
+// (embedded:io/image/io-common), and mcconfig gives one source file one module name.
+const closedError = () => new SyntaxError("C: xsGetHostData: invalid host data");
 
 export interface PwmOptions {
 	pin: number;
@@ -99,7 +102,7 @@ export function pwmClass(environment: () => PwmEnvironment) {
 			}
 			if (hz * 2 ** resolution > APB_HZ) throw new Error("configure ledc timer failed");
 			if (pin >= 34) throw new Error("can't configure");
-			copyTarget(this, options);
+			if ("target" in options) this.target = options.target;
 			channelsInUse.add(channel);
 			pinsInUse.add(pin);
 			const max = 2 ** resolution - 1;
