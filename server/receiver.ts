@@ -29,6 +29,7 @@ import { registerRecorder } from "./record/recorder";
 import { registerRtsp } from "./rtsp/server";
 import { FirmwareStore } from "./update/firmware-store";
 import { FirmwareUpdates } from "./update/updates";
+import { registerWatchedSignal } from "./viewers/watched-signal";
 
 export interface Receiver {
 	/** Binds its ports (0: an ephemeral port) and resolves with the real ones. Rejects with a coded error, having released everything. */
@@ -65,7 +66,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const ingest = registerIngest(core);
 	const http = registerHttp(core, { access, sessions });
 	const rtsp = registerRtsp(core, access);
-	const parts: Part[] = [registerRecorder(core), ingest, http, rtsp]; // the recorder first: it must see the first frame
+	const watched = registerWatchedSignal(core, (id) => http.viewers(id).length + rtsp.count(id));
+	const parts: Part[] = [registerRecorder(core), ingest, http, rtsp, watched]; // the recorder first: it must see the first frame
 	if (resolved.mqttUrl !== "") parts.push(registerHomeAssistant(core, http.status)); // closed first: it says "offline" while the rest still runs
 	let used = false; // a receiver starts once; a second start needs a new receiver (ports, timers, state)
 	let closing: Promise<void> | undefined;

@@ -7,6 +7,7 @@
 
 import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
+import PWM from "embedded:io/pwm";
 import TCP from "embedded:io/socket/tcp";
 import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
@@ -29,7 +30,7 @@ function log(line: string): void {
 
 export default function main(): Device | undefined {
 	try {
-		const device = new Device(settingsAtStart(config, Preference, log), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot }, log, config);
+		const device = new Device(settingsAtStart(config, Preference, log), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM }, log, config);
 		device.start();
 		return device;
 	}

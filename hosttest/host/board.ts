@@ -68,6 +68,14 @@ export interface ConfigSource {
 	commandLine: { [key: string]: string };
 }
 
+/** A PWM pin driven at `value` of `max` (max: fully on, 0: off) from `at` (the board's ms) on. */
+export interface PwmDuty {
+	pin: number;
+	at: number;
+	value: number;
+	max: number;
+}
+
 /** The digests of the SDK's crypt module, by its names. */
 export type DigestName = "MD5" | "SHA1" | "SHA224" | "SHA256" | "SHA384" | "SHA512";
 
@@ -89,6 +97,8 @@ export interface Board {
 	readonly preferences: Map<string, Map<string, boolean | number | string | ArrayBuffer>>;
 	/** The lwIP send buffer, bytes; the SDK's ESP32 default (tcp.ts SEND_BUFFER) when unset. */
 	readonly tcpSendBuffer?: number;
+	/** Every duty the PWM pins were driven at, in order; boards that keep no record omit it. */
+	readonly pwm?: PwmDuty[];
 	/** Free heap bytes for instrumentation, or undefined to act as a release build. */
 	freeMemory(): number | undefined;
 	/** The digest of `bytes`: the SDK's native hashing, which a board does natively too. */

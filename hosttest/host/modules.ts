@@ -5,6 +5,7 @@
 export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"crypt": "crypt.ts",
 	"embedded:io/image/in/camera": "camera.ts",
+	"embedded:io/pwm": "pwm.ts",
 	"embedded:io/socket/tcp": "tcp.ts",
 	"embedded:io/socket/tcp/tls": "tls.ts",
 	"embedded:network/interface/wifi": "wifi.ts",

@@ -70,6 +70,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		},
 		cameraCounts: newCameraCounts(),
 		preferences: new Map(),
+		pwm: [],
 		freeMemory: () => options.freeMemory,
 		digest: (name, bytes) => createHash(name.toLowerCase()).update(bytes).digest(),
 		resource(path) {

@@ -1,13 +1,16 @@
 // The modules the SDK's lin simulator runs in place of the board's (modules/sim/): the camera that
-// cycles its JPEG resources, and the Wi-Fi that joins the host's network. Here on the Node host, with
+// cycles its JPEG resources, the Wi-Fi that joins the host's network, and the PWM that traces its duty. Here on the Node host, with
 // the same strictness checks as every other camera host (the pool, the closes).
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DisposableFrame } from "embedded:io/image/in/camera";
 import LinCamera from "../../modules/sim/camera/camera";
 import { FRAME_COUNT } from "../../modules/sim/camera/frame-names";
+import LinPWM from "../../modules/sim/pwm/pwm";
 import LinWiFi from "../../modules/sim/wifi/wifi";
+import { installBoard } from "./board";
 import { joinedBoard } from "./joined-board";
+import { createNodeBoard } from "./node-board";
 
 beforeEach(async () => {
 	await joinedBoard();
@@ -67,5 +70,18 @@ describe("the lin simulator's Wi-Fi", () => {
 
 	it("refuses a connect without an SSID", () => {
 		expect(() => new LinWiFi().connect({ SSID: "" })).toThrow("SSID required");
+	});
+});
+
+describe("the lin simulator's PWM", () => {
+	it("traces each duty it drives, and holds the SDK's rules", () => {
+		const lines: string[] = [];
+		installBoard(createNodeBoard({ config: { manifest: {}, commandLine: {} }, trace: (text) => lines.push(text) }));
+		const pwm = new LinPWM({ pin: 4, hz: 20_000 });
+		pwm.write(255);
+		expect(() => pwm.write(1024)).toThrow(new RangeError("invalid value"));
+		pwm.close();
+		expect(() => pwm.write(0)).toThrow(SyntaxError);
+		expect(lines).toEqual(["pwm: GPIO 4 at 0/1023\n", "pwm: GPIO 4 at 255/1023\n", "pwm: GPIO 4 at 0/1023\n"]);
 	});
 });

@@ -50,6 +50,7 @@ export class SimulatedDevice {
 			config: {
 				ssid: "xscam-sim", password: "simulated", server: options.server, port: String(options.port), id: options.id,
 				frameSize: options.frameSize, frameRate: String(options.frameRate), ...(options.key && { key: options.key }),
+				flashLed: "4", // the ESP32-CAM's, so the page shows its LED controls (the host PWM records it)
 			},
 			ssid: "xscam-sim",
 			password: "simulated",

@@ -11,6 +11,7 @@
 import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
 import type { DisposableFrame } from "embedded:io/image/in/camera";
+import PWM from "embedded:io/pwm";
 import TCP from "embedded:io/socket/tcp";
 import TLS from "embedded:io/socket/tcp/tls";
 import WiFi from "embedded:network/interface/wifi";
@@ -46,7 +47,7 @@ class CopyingCamera extends Camera {
 }
 
 export default function main(): Device {
-	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot },
+	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM },
 		(line) => trace("xscam: " + line + "\n"), config);
 	device.start();
 	return device;

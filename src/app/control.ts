@@ -1,12 +1,14 @@
 // The settings the device takes from the receiver (docs/protocol.md, "control"), described once: the
-// frame-rate cap, the settings of its sensor (camera/sensors/), a frame size for the next start, and a
-// restart (so that next start can be now).
+// frame-rate cap, the settings of its sensor (camera/sensors/), a frame size for the next start, a
+// restart (so that next start can be now), the network moves (network-move.ts), and the flash LED's,
+// which camera/flash-led.ts answers itself (with `watched`, which the receiver sends).
 // The same list is announced in the capabilities message and checked here, key by key, with the rule
 // the receiver applies too (protocol/controls.ts). Every key is answered: applied, pending, or refused
 // with the reason, and nothing is ignored silently.
 
 import type { SensorSettings } from "embedded:io/image/in/camera";
 import type { Capture } from "../camera/capture";
+import type { FlashLed } from "../camera/flash-led";
 import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
 import type { SensorDescription } from "../camera/sensors/index";
 import { rule, settle } from "../protocol/controls";
@@ -36,6 +38,8 @@ export interface ControlHooks {
 	restart: () => void;
 	/** Takes the network settings (network-move.ts). */
 	moves: NetworkMoves;
+	/** The board's flash LED, if it has one (camera/flash-led.ts). */
+	led?: FlashLed;
 }
 
 export class DeviceControls {
@@ -46,13 +50,15 @@ export class DeviceControls {
 	readonly #storeFrameSize: (name: string) => void;
 	readonly #restart: () => void;
 	readonly #moves: NetworkMoves;
+	readonly #led: FlashLed | undefined;
 
 	constructor(sensor: SensorDescription, capture: Capture, hooks: ControlHooks) {
 		this.#capture = capture;
 		this.#storeFrameSize = hooks.storeFrameSize;
 		this.#restart = hooks.restart;
 		this.#moves = hooks.moves;
-		this.list = describeControls(sensor);
+		this.#led = hooks.led;
+		this.list = hooks.led ? describeControls(sensor).concat(hooks.led.controls) : describeControls(sensor);
 		for (const control of this.list) this.#byKey[control.key] = control;
 	}
 
@@ -65,7 +71,12 @@ export class DeviceControls {
 		for (const key in settings) {
 			const control = this.#byKey[key];
 			const value = control && settle(control, settings[key]);
-			if (!control) answer.refused[key] = "not a setting of this camera";
+			if (this.#led?.owns(key)) {
+				const done = this.#led.apply(key, settings[key]);
+				if ("refused" in done) answer.refused[key] = done.refused;
+				else answer.applied[key] = done.applied;
+			}
+			else if (!control) answer.refused[key] = "not a setting of this camera";
 			else if (value === undefined) answer.refused[key] = "must be " + rule(control);
 			else if (isMoveKey(key)) {
 				move[key] = value;

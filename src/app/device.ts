@@ -6,6 +6,7 @@
 
 import type { Digest } from "crypt";
 import type Camera from "embedded:io/image/in/camera";
+import type PWM from "embedded:io/pwm";
 import type TCP from "embedded:io/socket/tcp";
 import type TLS from "embedded:io/socket/tcp/tls";
 import type WiFi from "embedded:network/interface/wifi";
@@ -19,6 +20,7 @@ import type Time from "time";
 import type Timer from "timer";
 import type Boot from "xscam-boot";
 import { Capture } from "../camera/capture";
+import { FlashLed } from "../camera/flash-led";
 import { FRAME_SIZES } from "../camera/frame-sizes";
 import { frameSizeAtStart, storeFrameSize } from "../camera/frame-size-store";
 import { describeSensor } from "../camera/sensors/index";
@@ -51,6 +53,7 @@ export interface DeviceIO {
 	Update: typeof Update;
 	Flash: typeof Flash;
 	Boot: typeof Boot;
+	PWM: typeof PWM;
 }
 
 /** Long enough for the answer that announced a restart (a control result, an update's status) to leave. */
@@ -68,6 +71,7 @@ export class Device {
 	readonly #moves: NetworkMoves;
 	readonly #newSession: (settings: Settings) => Session;
 	#settings: Settings;
+	readonly led: FlashLed | undefined;
 
 	/**
 	 * Opens the camera; throws a config error when the sensor does not offer the configured frame size.
@@ -96,8 +100,9 @@ export class Device {
 		const moves = this.#moves = new NetworkMoves({
 			Timer: io.Timer, Preference: io.Preference, config, current: () => this.#settings, switchTo: (to) => this.#switchTo(to), log,
 		});
+		const led = this.led = settings.flashLed === undefined ? undefined : new FlashLed({ PWM: io.PWM, Timer: io.Timer, pin: settings.flashLed });
 		this.controls = new DeviceControls(sensor, capture, {
-			storeFrameSize: (name) => storeFrameSize(io.Preference, settings.frameSize, name), restart: () => restartSoon("asked by the receiver"), moves,
+			storeFrameSize: (name) => storeFrameSize(io.Preference, settings.frameSize, name), restart: () => restartSoon("asked by the receiver"), moves, led,
 		});
 		this.trial = new UpdateTrial(io, FIRMWARE_VERSION, log);
 		this.updater = new FirmwareUpdater({
@@ -138,6 +143,7 @@ export class Device {
 					rssi: this.link.rssi, freeHeap: io.Instrumentation.get(freeMemory),
 				}),
 				onChanged: (state, reason, retryIn) => {
+					if (state !== "streaming") led?.watch(false); // without its receiver, nobody watches
 					if (state === "resolving" && !reason) log("connecting to " + target);
 					else if (state === "streaming") {
 						log("streaming to " + target);
@@ -193,6 +199,7 @@ export class Device {
 		this.session.stop();
 		this.link.close();
 		this.capture.close();
+		this.led?.close();
 	}
 }
 

@@ -3,6 +3,7 @@
 // names the key and what is allowed; main() traces it and does not start (no streaming on a half-valid
 // config). The password and key are never echoed.
 
+import { MAX_GPIO } from "../camera/flash-led";
 import { FRAME_RATE_MAX, FRAME_RATE_MIN } from "../camera/frame-pacer";
 import { FRAME_SIZES, frameSizeName } from "../camera/frame-sizes";
 import { isIPv4 } from "../network/address";
@@ -30,6 +31,8 @@ export interface Settings {
 	tls: TlsTrust | undefined;
 	/** When the firmware was built (seconds since the epoch; 0: unknown): the earliest date the device may believe (app/clock.ts). */
 	builtAt: number;
+	/** The board's flash LED GPIO (its manifest's `flashLed`), or undefined: it has none (camera/flash-led.ts). */
+	flashLed: number | undefined;
 }
 
 export type Config = { readonly [key: string]: unknown };
@@ -92,9 +95,11 @@ export function readSettings(config: Config): Settings {
 	const ca = tlsCa === "" ? undefined : base64Bytes(tlsCa);
 	if (ca && ca[0] !== DER_SEQUENCE) fail("tlsCa", caRule + "; this is not DER");
 	const builtAt = config.builtAt === undefined ? 0 : number(config, "builtAt", "seconds since the epoch, or 0", DIGITS, (value) => value <= 0x7fffffff);
+	const flashLed = config.flashLed === undefined || config.flashLed === "" ? undefined : number(config, "flashLed",
+		"the flash LED's GPIO, 0 to " + MAX_GPIO + ", or absent on a board without one", DIGITS, (value) => value <= MAX_GPIO);
 	return {
 		ssid, password, server, port, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board,
-		tls: ca && { ca: ca.buffer, host: server }, builtAt,
+		tls: ca && { ca: ca.buffer, host: server }, builtAt, flashLed,
 	};
 }
 
