@@ -5,7 +5,8 @@
 // three thousandths) and runs the same properties longer.
 
 import fc from "fast-check";
-import { ID_PATTERN, MAX_ID_BYTES, MAX_STRING_BYTES, NONCE_BYTES, PROOF_BYTES, RSSI_UNKNOWN } from "../../src/protocol/constants";
+import { ID_PATTERN, MAX_ID_BYTES, MAX_STRING_BYTES, NONCE_BYTES, PROOF_BYTES, RSSI_UNKNOWN, SERVER_TO_DEVICE } from "../../src/protocol/constants";
+import { CODECS } from "../../src/protocol/messages";
 import { encode } from "../../src/protocol/encoder";
 import type { DeviceMessage, Message, ServerMessage } from "../../src/protocol/types";
 import { VECTORS } from "../protocol/vectors";
@@ -47,7 +48,8 @@ const pong = fc.record({ type: fc.constant("pong" as const), token: u32 });
 /** The JSON messages (control results, capabilities, controls) as the vectors have them: their own tests cover their rules. */
 const fromVectors = <T extends Message>(direction: (message: Message) => message is T) =>
 	fc.constantFrom(...VECTORS.map((vector) => vector.message).filter(direction));
-const isDevice = (message: Message): message is DeviceMessage => ["hello", "frame", "stats", "controlResult", "pong", "capabilities", "auth"].includes(message.type);
+/** Which way a message travels follows from its type byte, as the decoder reads it. */
+const isDevice = (message: Message): message is DeviceMessage => (CODECS[message.type].code & SERVER_TO_DEVICE) === 0;
 const isServer = (message: Message): message is ServerMessage => !isDevice(message);
 
 export function deviceMessage(maxJpeg = 2048): fc.Arbitrary<DeviceMessage> {
