@@ -60,6 +60,7 @@ const CATALOG = {
 	XSCAM_ERR_FIRMWARE_NOT_FOUND: entry("no firmware %s for board %s (xscam-server firmware add)", 404),
 	XSCAM_ERR_NO_UPDATES: entry("camera %s runs firmware %s, which takes no updates over the network", 409),
 	XSCAM_ERR_UPDATE_BUSY: entry("camera %s is already being updated to %s", 409),
+	XSCAM_ERR_UPDATE_UNAUTHENTICATED: entry("camera %s has no key: updates go only to cameras that prove one (docs/security.md)", 409),
 	XSCAM_ERR_BAD_UPDATE_STATUS: entry("an update status that answers nothing sent: %s"),
 	// viewers (http/fan-out.ts)
 	XSCAM_ERR_VIEWER_STALLED: entry("the viewer read nothing for %s ms"),

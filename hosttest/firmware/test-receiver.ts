@@ -2,12 +2,13 @@
 // every hello. It records what arrives; a test can stop reading a socket (a slow network), send it
 // messages, or close everything and listen again on the same port (the server went away).
 
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { offerTerms, proofInput, type Prover } from "../../src/protocol/auth";
 import { createServer, type Server, type Socket } from "node:net";
 import { HELLO_FLAG_AUTH, NONCE_BYTES, PROOF_BYTES } from "../../src/protocol/constants";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
-import type { DeviceMessage, Frame } from "../../src/protocol/types";
+import type { DeviceMessage, Frame, Hello } from "../../src/protocol/types";
 
 export interface ReceivedFrame extends Omit<Frame, "jpeg"> {
 	jpeg: Uint8Array;
@@ -28,6 +29,10 @@ export class TestReceiver {
 	 * receiver of before authentication would), or "pretend": challenge it and answer with a made-up proof.
 	 */
 	impostor: "welcome" | "pretend" = "welcome";
+	/** The camera's key: with it, a camera that authenticates is challenged and proved to for real. */
+	key: Uint8Array | undefined;
+	/** Per connection (1 = the first), once its camera authenticated: signs an update offer as a receiver does. */
+	readonly signers = new Map<number, (sha256: Uint8Array, size: number, version: string) => Uint8Array>();
 
 	async listen(port = 0): Promise<number> {
 		const server = createServer((socket) => this.#accept(socket));
@@ -77,14 +82,24 @@ export class TestReceiver {
 	#accept(socket: Socket): void {
 		const connection = ++this.connections;
 		this.sockets.push(socket);
+		const challenge = randomBytes(NONCE_BYTES);
+		let hello: Hello | undefined;
 		const decoder = new Decoder<DeviceMessage>({
 			from: "device", maxBodyBytes: 4 << 20,
 			onMessage: (message) => {
 				if (message.type === "frame") this.frames.push({ ...message, jpeg: message.jpeg.slice(), connection });
 				else this.messages.push(message);
 				const welcome = () => socket.write(encode({ type: "welcome", serverTime: Date.now(), pingInterval: this.pingInterval, maxBodyBytes: 4 << 20 }));
-				if (message.type === "hello" && message.flags & HELLO_FLAG_AUTH && this.impostor === "pretend")
-					socket.write(encode({ type: "challenge", nonce: randomBytes(NONCE_BYTES) }));
+				if (message.type === "hello") hello = message;
+				if (message.type === "hello" && message.flags & HELLO_FLAG_AUTH && (this.impostor === "pretend" || this.key))
+					socket.write(encode({ type: "challenge", nonce: challenge }));
+				else if (message.type === "auth" && this.key) {
+					const { key } = this;
+					const prove = (who: Prover, terms?: Uint8Array) => createHmac("sha256", key).update(proofInput(who, hello!.id, challenge, message.nonce, terms)).digest();
+					this.signers.set(connection, (sha256, size, version) => prove("update", offerTerms(sha256, size, version)));
+					socket.write(encode({ type: "accepted", proof: prove("receiver") }));
+					welcome();
+				}
 				else if (message.type === "hello" || message.type === "auth") {
 					if (message.type === "auth") socket.write(encode({ type: "accepted", proof: randomBytes(PROOF_BYTES) }));
 					welcome();

@@ -21,13 +21,15 @@ let restarts: number;
 let lines: string[];
 
 const IMAGE = randomBytes(50_000);
+const KEY = randomBytes(32);
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest();
 
 beforeEach(async () => {
 	receiver = new TestReceiver();
+	receiver.key = KEY; // updates go only to a camera that proved its key, signed for its connection
 	restarts = 0;
 	lines = [];
-	board = deviceBoard({ port: await receiver.listen(), onRestart: () => restarts++, trace: (text) => lines.push(text) });
+	board = deviceBoard({ port: await receiver.listen(), manifest: { key: Buffer.from(KEY).toString("hex") }, onRestart: () => restarts++, trace: (text) => lines.push(text) });
 	device = await boot(board);
 	await receiver.until(() => receiver.frames.length > 0); // welcomed, streaming
 });
@@ -60,13 +62,18 @@ interface Sending {
 async function send(options: Sending = {}): Promise<UpdateStatus> {
 	const { connection = 1, chunkSize = 16_384 } = options;
 	const answer = nextStatus();
-	receiver.send(connection, encode({ type: "updateOffer", size: IMAGE.byteLength, chunkSize, sha256: options.sha ?? sha256(IMAGE), version: "9.9.9" }));
+	receiver.send(connection, offer(connection, IMAGE.byteLength, options.sha ?? sha256(IMAGE), chunkSize));
 	for (let status = await answer; ; status = await nextStatus()) {
 		if (status.state !== "ready" && status.state !== "written") return status;
 		if (options.onStatus?.(status) === false) return status;
 		const bytes = IMAGE.subarray(status.offset, status.offset + chunkSize);
 		receiver.send(connection, encode({ type: "updateChunk", offset: status.offset, bytes: options.alter?.(status.offset, bytes) ?? bytes }));
 	}
+}
+
+/** An update offer signed as the receiver of `connection` signs it. */
+function offer(connection: number, size: number, sha: Uint8Array, chunkSize = 16_384, version = "9.9.9"): Uint8Array {
+	return encode({ type: "updateOffer", size, chunkSize, sha256: sha, proof: receiver.signers.get(connection)!(sha, size, version), version });
 }
 
 const untouched = () => {
@@ -108,9 +115,23 @@ it("gives up a transfer cut halfway: nothing is set to boot, and after reconnect
 	expect(restarts).toBe(0);
 });
 
+it("takes no offer that is not signed with its key for this connection: not another connection's, not another image's", async () => {
+	const answer = nextStatus();
+	const sign = receiver.signers.get(1)!;
+	receiver.send(1, encode({ type: "updateOffer", size: IMAGE.byteLength, chunkSize: 16_384, sha256: sha256(IMAGE), proof: sign(sha256(randomBytes(8)), IMAGE.byteLength, "9.9.9"), version: "9.9.9" }));
+	expect(await answer).toMatchObject({ state: "failed", reason: "the offer is not signed with this camera's key" });
+	const proofOfConnection1 = sign(sha256(IMAGE), IMAGE.byteLength, "9.9.9");
+	receiver.sockets[0].destroy();
+	await receiver.until(() => receiver.signers.has(2));
+	const replayed = nextStatus();
+	receiver.send(2, encode({ type: "updateOffer", size: IMAGE.byteLength, chunkSize: 16_384, sha256: sha256(IMAGE), proof: proofOfConnection1, version: "9.9.9" }));
+	expect(await replayed).toMatchObject({ state: "failed", reason: "the offer is not signed with this camera's key" });
+	untouched();
+});
+
 it("refuses an image larger than its slot, and a chunk out of place, naming each", async () => {
 	const answer = nextStatus();
-	receiver.send(1, encode({ type: "updateOffer", size: board.firmware!.size + 1, chunkSize: 16_384, sha256: sha256(IMAGE), version: "9.9.9" }));
+	receiver.send(1, offer(1, board.firmware!.size + 1, sha256(IMAGE)));
 	expect(await answer).toMatchObject({ state: "failed", reason: "an image of " + (board.firmware!.size + 1) + " bytes does not fit the update slot of " + board.firmware!.size });
 	const last = await send({ onStatus: (status) => status.offset === 0 });
 	expect(last.state).toBe("written");

@@ -4,8 +4,8 @@ import { SERVER_TO_DEVICE } from "../../src/protocol/constants";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
 import { CODECS } from "../../src/protocol/messages";
-import type { Message } from "../../src/protocol/types";
-import { proofInput } from "../../src/protocol/auth";
+import type { Message, UpdateOffer } from "../../src/protocol/types";
+import { offerTerms, proofInput } from "../../src/protocol/auth";
 import { prove } from "../../server/ingest/camera-auth";
 import { AUTH_VECTOR, ERROR_VECTORS, VECTORS } from "./vectors";
 
@@ -114,6 +114,13 @@ describe("authentication proofs (docs/protocol.md)", () => {
 	it("signs the documented inputs", () => {
 		expect(Buffer.from(proofInput("device", id, receiverNonce, deviceNonce)).toString("hex")).toBe(Buffer.from(AUTH_VECTOR.deviceInput).toString("hex"));
 		expect(Buffer.from(proofInput("receiver", id, receiverNonce, deviceNonce)).toString("hex")).toBe(Buffer.from(AUTH_VECTOR.receiverInput).toString("hex"));
+	});
+
+	it("signs an update offer over the session's nonces and the offer's terms", () => {
+		const offer = VECTORS.find((vector) => vector.name === "update offer")!.message as UpdateOffer;
+		const input = proofInput("update", id, receiverNonce, deviceNonce, offerTerms(offer.sha256, offer.size, offer.version));
+		expect(Buffer.from(input).toString("hex")).toBe(Buffer.from(AUTH_VECTOR.updateInput).toString("hex"));
+		expect(Buffer.from(prove(key, "update", id, receiverNonce, deviceNonce, offerTerms(offer.sha256, offer.size, offer.version)))).toEqual(Buffer.from(offer.proof));
 	});
 
 	it("makes the documented proofs on the receiver (node:crypto)", () => {

@@ -180,13 +180,18 @@ export const VECTORS: Vector[] = [
 	},
 	{
 		name: "update offer",
-		message: { type: "updateOffer", size: 74565, chunkSize: 16384, sha256: hex("00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f"), version: "0.3.0" },
+		message: {
+			type: "updateOffer", size: 74565, chunkSize: 16384, sha256: hex("00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f"),
+			proof: hex("56 64 d6 fe 2d f1 a0 50 83 b7 17 f7 82 f3 4f a0 91 88 a7 9f 6c b0 06 3e 33 01 fa 8d 92 2e 6d 86"), version: "0.3.0",
+		},
 		bytes: hex(`
-			58 43 01 86 00 00 00 2e # header: update offer, body 46
+			58 43 01 86 00 00 00 4e # header: update offer, body 78
 			00 01 23 45       # size 74565 bytes
 			00 00 40 00       # chunks of at most 16384 bytes
 			00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f # SHA-256 of the image
 			10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f
+			56 64 d6 fe 2d f1 a0 50 83 b7 17 f7 82 f3 4f a0 # proof: AUTH_VECTOR's camera, key and nonces (updateInput below)
+			91 88 a7 9f 6c b0 06 3e 33 01 fa 8d 92 2e 6d 86
 			05 30 2e 33 2e 30 # version "0.3.0"
 		`),
 	},
@@ -285,6 +290,17 @@ export const AUTH_VECTOR = {
 		b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf
 	`),
 	receiverProof: RECEIVER_PROOF,
+	/** What the receiver signs for the "update offer" vector: its proof. */
+	updateInput: hex(`
+		78 73 63 61 6d 20 75 70 64 61 74 65 00 # "xscam update", 0
+		70 6f 72 63 68 00                      # "porch", 0
+		a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af # the receiver's nonce
+		b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf # the device's nonce
+		00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f # the image's SHA-256
+		10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f
+		00 01 23 45                                     # its size
+		30 2e 33 2e 30                                  # its version, "0.3.0"
+	`),
 };
 
 export interface ErrorVector {
@@ -375,7 +391,7 @@ export const ERROR_VECTORS: ErrorVector[] = [
 	{ name: "challenge with a long nonce", from: "server", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 84 00 00 00 11") },
 	{
 		name: "update offer with chunks of 0 bytes", from: "server", code: "XSCAM_ERR_BAD_BODY",
-		bytes: hex("58 43 01 86 00 00 00 29  00 00 00 10  00 00 00 00" + " 00".repeat(32) + " 00"),
+		bytes: hex("58 43 01 86 00 00 00 49  00 00 00 10  00 00 00 00" + " 00".repeat(64) + " 00"),
 	},
 	{ name: "update chunk over its limit", from: "server", code: "XSCAM_ERR_TOO_LARGE", bytes: hex("58 43 01 87 00 00 40 05") },
 	{ name: "update chunk of no bytes", from: "server", code: "XSCAM_ERR_BAD_BODY", bytes: hex("58 43 01 87 00 00 00 04  00 00 00 00") },

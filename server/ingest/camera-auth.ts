@@ -5,13 +5,16 @@
 // connection close, whether its id is unknown or its proof wrong.
 
 import { createHmac, randomBytes } from "node:crypto";
-import { proofInput, sameProof, type Prover } from "../../src/protocol/auth";
+import { offerTerms, proofInput, sameProof, type Prover } from "../../src/protocol/auth";
 import { NONCE_BYTES } from "../../src/protocol/constants";
 import type { Accepted, Auth, Challenge, Hello } from "../../src/protocol/types";
 
-export function prove(key: Uint8Array, who: Prover, id: string, receiverNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
-	return createHmac("sha256", key).update(proofInput(who, id, receiverNonce, deviceNonce)).digest();
+export function prove(key: Uint8Array, who: Prover, id: string, receiverNonce: Uint8Array, deviceNonce: Uint8Array, terms?: Uint8Array): Uint8Array {
+	return createHmac("sha256", key).update(proofInput(who, id, receiverNonce, deviceNonce, terms)).digest();
 }
+
+/** Signs a firmware offer on one authenticated connection (docs/protocol.md, "Firmware updates"). */
+export type SignOffer = (sha256: Uint8Array, size: number, version: string) => Uint8Array;
 
 export class CameraAuthentication {
 	readonly hello: Hello;
@@ -23,12 +26,19 @@ export class CameraAuthentication {
 		this.challenge = { type: "challenge", nonce: randomBytes(NONCE_BYTES) };
 	}
 
-	/** The receiver's answer when `auth` proves the key `key` (undefined: the id has none); else why not. */
-	verify(auth: Auth, key: Uint8Array | undefined): { accepted: Accepted } | { failure: string } {
+	/**
+	 * The receiver's answer when `auth` proves the key `key` (undefined: the id has none), and how to sign
+	 * an update offer on this connection; else why not.
+	 */
+	verify(auth: Auth, key: Uint8Array | undefined): { accepted: Accepted; signOffer: SignOffer } | { failure: string } {
 		if (key === undefined) return { failure: "no key for this id" };
 		const { id } = this.hello;
-		const expected = prove(key, "device", id, this.challenge.nonce, auth.nonce);
+		const nonce = this.challenge.nonce;
+		const expected = prove(key, "device", id, nonce, auth.nonce);
 		if (!sameProof(expected, auth.proof)) return { failure: "wrong proof" };
-		return { accepted: { type: "accepted", proof: prove(key, "receiver", id, this.challenge.nonce, auth.nonce) } };
+		return {
+			accepted: { type: "accepted", proof: prove(key, "receiver", id, nonce, auth.nonce) },
+			signOffer: (sha256, size, version) => prove(key, "update", id, nonce, auth.nonce, offerTerms(sha256, size, version)),
+		};
 	}
 }

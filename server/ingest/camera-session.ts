@@ -22,7 +22,7 @@ import type { Core } from "../core";
 import { isXscamError, xscamError } from "../errors";
 import type { FirmwareImage } from "../update/firmware-store";
 import { FirmwareTransfer, type UpdateProgress } from "../update/transfer";
-import { CameraAuthentication } from "./camera-auth";
+import { CameraAuthentication, type SignOffer } from "./camera-auth";
 import { ControlRequests } from "./control-requests";
 import { FrameIntake } from "./frame-intake";
 
@@ -85,6 +85,7 @@ export class CameraSession implements CameraConnection {
 	#cancelTimer: Cancel; // the hello timeout, then the ping interval
 	#pingToken = 0;
 	#transfer: FirmwareTransfer | undefined; // the firmware update of this connection
+	#signOffer: SignOffer | undefined; // once the camera proved its key: updates go only to such a camera
 	#closing = false; // close() was called or the connection ended: nothing more is read or written
 	#error: Error | undefined; // why it is closing; set once
 
@@ -153,7 +154,9 @@ export class CameraSession implements CameraConnection {
 		const id = this.#camera?.id ?? this.remote;
 		if (this.#closing) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", id);
 		if (this.#transfer?.active) throw xscamError("XSCAM_ERR_UPDATE_BUSY", id, this.#transfer.progress.version);
-		return this.#transfer = new FirmwareTransfer(image, bytes, { chunkSize, send: (message) => this.#send(message), now: () => this.#core.clock.now(), onChange });
+		const sign = this.#signOffer;
+		if (sign === undefined) throw xscamError("XSCAM_ERR_UPDATE_UNAUTHENTICATED", id);
+		return this.#transfer = new FirmwareTransfer(image, bytes, { chunkSize, sign, send: (message) => this.#send(message), now: () => this.#core.clock.now(), onChange });
 	}
 
 	#send(message: Message): void {
@@ -215,6 +218,7 @@ export class CameraSession implements CameraConnection {
 		const { id } = authentication.hello;
 		const result = authentication.verify(auth, this.#core.cameraKeys.get(id));
 		if ("failure" in result) throw xscamError("XSCAM_ERR_AUTH_FAILED", id, result.failure);
+		this.#signOffer = result.signOffer;
 		this.#send(result.accepted);
 		this.#admit(authentication.hello, true);
 	}

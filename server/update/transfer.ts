@@ -6,6 +6,7 @@
 // and the transfer fails rather than send it something else.
 
 import type { ServerMessage, UpdateStatus } from "../../src/protocol/types";
+import type { SignOffer } from "../ingest/camera-auth";
 import type { FirmwareImage } from "./firmware-store";
 
 /** Where an update of a camera is. "restarting": the camera verified the image and restarts into it. */
@@ -32,14 +33,18 @@ export class FirmwareTransfer {
 	readonly #onChange: (progress: UpdateProgress) => void;
 	#sentUpTo = 0; // the end of the last chunk sent
 
-	constructor(image: FirmwareImage, bytes: Buffer, options: { chunkSize: number; send: (message: ServerMessage) => void; now: () => number; onChange: (progress: UpdateProgress) => void }) {
+	/** `sign`: the offer's proof under the camera's key for this connection (ingest/camera-auth.ts). */
+	constructor(image: FirmwareImage, bytes: Buffer, options: {
+		chunkSize: number; sign: SignOffer; send: (message: ServerMessage) => void; now: () => number; onChange: (progress: UpdateProgress) => void;
+	}) {
 		this.#bytes = bytes;
 		this.#chunkSize = options.chunkSize;
 		this.#send = options.send;
 		this.#now = options.now;
 		this.#onChange = options.onChange;
 		this.progress = { version: image.version, phase: "sending", written: 0, size: bytes.byteLength, since: options.now() };
-		this.#send({ type: "updateOffer", size: bytes.byteLength, chunkSize: this.#chunkSize, sha256: Buffer.from(image.sha256, "hex"), version: image.version });
+		const sha256 = Buffer.from(image.sha256, "hex");
+		this.#send({ type: "updateOffer", size: bytes.byteLength, chunkSize: this.#chunkSize, sha256, proof: options.sign(sha256, bytes.byteLength, image.version), version: image.version });
 	}
 
 	get active(): boolean {

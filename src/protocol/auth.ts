@@ -8,20 +8,38 @@
 import { NONCE_BYTES } from "./constants";
 import { utf8Length, writeUtf8 } from "./utf8";
 
-export type Prover = "device" | "receiver";
+/** Who proves: each side its key, and the receiver again for each firmware update it offers. */
+export type Prover = "device" | "receiver" | "update";
 
-const LABELS: { readonly [who in Prover]: string } = { device: "xscam device", receiver: "xscam receiver" };
+const LABELS: { readonly [who in Prover]: string } = { device: "xscam device", receiver: "xscam receiver", update: "xscam update" };
 
-/** What `who` signs: its label, 0, the camera id, 0, the receiver's nonce, the device's nonce. */
-export function proofInput(who: Prover, id: string, receiverNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
+/**
+ * What `who` signs: its label, 0, the camera id, 0, the receiver's nonce, the device's nonce, and then
+ * `terms` (an update's, offerTerms()).
+ */
+export function proofInput(who: Prover, id: string, receiverNonce: Uint8Array, deviceNonce: Uint8Array, terms: Uint8Array = new Uint8Array(0)): Uint8Array {
 	const label = LABELS[who];
 	const head = utf8Length(label) + 1 + utf8Length(id) + 1;
-	const input = new Uint8Array(head + 2 * NONCE_BYTES);
+	const input = new Uint8Array(head + 2 * NONCE_BYTES + terms.byteLength);
 	const afterLabel = writeUtf8(input, 0, label) + 1; // a zero byte between the fields
 	writeUtf8(input, afterLabel, id);
 	input.set(receiverNonce, head);
 	input.set(deviceNonce, head + NONCE_BYTES);
+	input.set(terms, head + 2 * NONCE_BYTES);
 	return input;
+}
+
+/**
+ * What an update offer's proof covers beyond the session's nonces: the image's SHA-256, its size (4
+ * bytes) and its version in UTF-8. Without the key nobody can offer an image, even in the middle of a
+ * connection without TLS, and the SHA-256 then holds every chunk to it.
+ */
+export function offerTerms(sha256: Uint8Array, size: number, version: string): Uint8Array {
+	const terms = new Uint8Array(sha256.byteLength + 4 + utf8Length(version));
+	terms.set(sha256, 0);
+	new DataView(terms.buffer).setUint32(sha256.byteLength, size);
+	writeUtf8(terms, sha256.byteLength + 4, version);
+	return terms;
 }
 
 /** Whether two proofs are equal, looking at every byte whatever the first difference (no timing hint). */

@@ -130,13 +130,14 @@ export interface Accepted {
 /**
  * receiver -> device, to a device whose hello set HELLO_FLAG_UPDATES: a firmware image of `size` bytes
  * whose SHA-256 is `sha256`, to come in chunks of at most `chunkSize` bytes, each after the device's
- * status asks for it.
+ * status asks for it; `proof` signs it under the camera's key for this connection (auth.ts offerTerms).
  */
 export interface UpdateOffer {
 	type: "updateOffer";
 	size: number;
 	chunkSize: number;
 	sha256: Uint8Array;
+	proof: Uint8Array;
 	version: string;
 }
 
@@ -394,28 +395,31 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 	challenge: bytesCodec<Challenge>(0x84, "challenge", ["nonce"], [NONCE_BYTES]),
 	accepted: bytesCodec<Accepted>(0x85, "accepted", ["proof"], [PROOF_BYTES]),
 	updateOffer: {
-		// size, chunk size, SHA-256, then the version string
-		code: 0x86, body: [4 + 4 + SHA256_BYTES + 1, 4 + 4 + SHA256_BYTES + 1 + MAX_STRING_BYTES],
+		// size, chunk size, SHA-256, proof, then the version string
+		code: 0x86, body: [4 + 4 + SHA256_BYTES + PROOF_BYTES + 1, 4 + 4 + SHA256_BYTES + PROOF_BYTES + 1 + MAX_STRING_BYTES],
 		read(body, view) {
-			const next = [8 + SHA256_BYTES];
+			const next = [8 + SHA256_BYTES + PROOF_BYTES];
 			const version = readString("updateOffer version", body, next[0], next);
 			if (next[0] !== body.byteLength) throw bad("updateOffer", (body.byteLength - next[0]) + " trailing bytes");
 			const chunkSize = view.getUint32(4);
 			if (chunkSize === 0 || chunkSize > UPDATE_CHUNK_MAX) throw bad("updateOffer", "chunk size " + chunkSize + " is not 1.." + UPDATE_CHUNK_MAX);
-			return { type: "updateOffer", size: view.getUint32(0), chunkSize, sha256: body.slice(8, 8 + SHA256_BYTES), version };
+			const proofAt = 8 + SHA256_BYTES;
+			return { type: "updateOffer", size: view.getUint32(0), chunkSize, sha256: body.slice(8, proofAt), proof: body.slice(proofAt, proofAt + PROOF_BYTES), version };
 		},
 		prepare(message) {
 			checkUint("size", message.size, 0xffffffff);
 			checkUint("chunkSize", message.chunkSize, UPDATE_CHUNK_MAX);
 			if (message.chunkSize === 0) throw new RangeError("chunkSize must be 1.." + UPDATE_CHUNK_MAX);
 			if (!(message.sha256 instanceof Uint8Array) || message.sha256.byteLength !== SHA256_BYTES) throw new RangeError("sha256 must be " + SHA256_BYTES + " bytes");
+			if (!(message.proof instanceof Uint8Array) || message.proof.byteLength !== PROOF_BYTES) throw new RangeError("proof must be " + PROOF_BYTES + " bytes");
 			return {
-				length: 8 + SHA256_BYTES + stringBytes("version", message.version),
+				length: 8 + SHA256_BYTES + PROOF_BYTES + stringBytes("version", message.version),
 				write(bytes, view, at) {
 					view.setUint32(at, message.size);
 					view.setUint32(at + 4, message.chunkSize);
 					bytes.set(message.sha256, at + 8);
-					writeString(bytes, at + 8 + SHA256_BYTES, message.version);
+					bytes.set(message.proof, at + 8 + SHA256_BYTES);
+					writeString(bytes, at + 8 + SHA256_BYTES + PROOF_BYTES, message.version);
 				},
 			};
 		},

@@ -3,9 +3,9 @@
 // and holds the receiver to its proof before it takes the welcome, so it never streams to, or takes
 // controls from, a receiver that does not hold its key. One per connection.
 
-import { proofInput, sameProof } from "../protocol/auth";
+import { offerTerms, proofInput, sameProof } from "../protocol/auth";
 import { NONCE_BYTES } from "../protocol/constants";
-import type { Accepted, Auth, Challenge } from "../protocol/types";
+import type { Accepted, Auth, Challenge, UpdateOffer } from "../protocol/types";
 
 /** HMAC-SHA256 under the camera's key. */
 export type Prove = (input: Uint8Array) => Uint8Array;
@@ -30,6 +30,7 @@ export class DeviceAuthenticator {
 	readonly #prove: Prove;
 	readonly #nonce: () => Uint8Array;
 	#expected: Uint8Array | undefined; // the receiver's proof, once the challenge is answered
+	#nonces: [receiver: Uint8Array, device: Uint8Array] | undefined;
 	#proved = false;
 
 	constructor(id: string, prove: Prove, nonce: () => Uint8Array = deviceNonce) {
@@ -47,6 +48,7 @@ export class DeviceAuthenticator {
 	answer(challenge: Challenge): Auth {
 		if (this.#expected) throw new Error("a second challenge");
 		const nonce = this.#nonce();
+		this.#nonces = [challenge.nonce, nonce];
 		this.#expected = this.#prove(proofInput("receiver", this.#id, challenge.nonce, nonce));
 		return { type: "auth", nonce, proof: this.#prove(proofInput("device", this.#id, challenge.nonce, nonce)) };
 	}
@@ -56,5 +58,12 @@ export class DeviceAuthenticator {
 		if (!this.#expected) throw new Error("accepted before the challenge");
 		if (!sameProof(accepted.proof, this.#expected)) throw new Error("the receiver does not hold this camera's key");
 		this.#proved = true;
+	}
+
+	/** Whether `offer` was signed under the key for this connection (only a proved receiver's can be). */
+	signed(offer: UpdateOffer): boolean {
+		if (!this.#proved) return false;
+		const [receiverNonce, deviceNonce] = this.#nonces!;
+		return sameProof(offer.proof, this.#prove(proofInput("update", this.#id, receiverNonce, deviceNonce, offerTerms(offer.sha256, offer.size, offer.version))));
 	}
 }

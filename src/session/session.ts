@@ -247,10 +247,18 @@ export class Session {
 		else if (message.type === "updateOffer" || message.type === "updateChunk") {
 			const { updates } = this.#options;
 			if (!updates) throw new Error(message.type + " to a camera that takes no updates");
-			this.#writer.post("updateStatus", encode(message.type === "updateOffer" ? updates.offer(message) : updates.chunk(message)));
+			this.#writer.post("updateStatus", encode(message.type === "updateChunk" ? updates.chunk(message) : this.#offered(updates, message)));
 		}
 		else if (!this.#writer.post("controlResult", encode({ type: "controlResult", requestId: message.requestId, ...this.#options.onControl(message.settings) })))
 			throw new Error("too many control messages");
+	}
+
+	/** An offer goes to the updater only when it is signed under the camera's key for this connection. */
+	#offered(updates: UpdateHandler, offer: UpdateOffer): UpdateStatus {
+		const refuse = (reason: string): UpdateStatus => ({ type: "updateStatus", state: "failed", offset: 0, reason });
+		if (!this.#authenticator) return refuse("this camera has no key: it takes updates only from a receiver that proves it holds one");
+		if (!this.#authenticator.signed(offer)) return refuse("the offer is not signed with this camera's key");
+		return updates.offer(offer);
 	}
 
 	#onTick(): void {
