@@ -86,7 +86,7 @@ describe("the live page in Chromium", () => {
 		await card.locator("#porch-brightness").fill("1");
 		await card.locator("#porch-frameSize").selectOption("VGA");
 		await card.locator("details.controls button[type=submit]").click();
-		const answer = card.locator(".answer");
+		const answer = card.locator("details.controls .answer");
 		await expect.poll(() => answer.innerText()).toContain("applied: brightness = 1");
 		expect(await answer.innerText()).toContain("at next start: frameSize = VGA");
 		const control = cameras[0].camera.received.find((message) => message.type === "control");

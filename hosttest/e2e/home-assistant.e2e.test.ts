@@ -25,7 +25,7 @@ const HA_PASSWORD = "home assistant's broker password";
 const ENTITIES = [
 	"camera/camera", "binary_sensor/connectivity", "sensor/fps", "sensor/kbps", "sensor/latency", "sensor/rssi", "sensor/uptime", "sensor/frames_lost",
 	"sensor/frames_dropped", "number/setting_frameRate", "number/setting_brightness", "number/setting_contrast", "number/setting_saturation",
-	"select/setting_whiteBalance", "select/setting_frameSize",
+	"select/setting_whiteBalance", "select/setting_frameSize", "button/setting_restart",
 ];
 const CONFIG_TOPICS = ENTITIES.map((entity) => {
 	const [component, object] = entity.split("/");
@@ -238,7 +238,8 @@ describe("Home Assistant by MQTT discovery", () => {
 			return state !== undefined && JSON.parse(state).fps > 0 && JSON.parse(state).rssi === -58;
 		}, "a state with the frame rate and the camera's stats");
 		const state = stateOf()!;
-		for (const topic of CONFIG_TOPICS.slice(1)) { // all but the camera, which shows its image topic
+		// all but the camera, which shows its image topic, and the button, which has no state
+		for (const topic of CONFIG_TOPICS.slice(1).filter((topic) => componentOf(topic) !== "button")) {
 			const config = ha.config(topic);
 			const message = ha.text(config.state_topic)!;
 			const rendered = config.value_template === undefined ? message : renderValueTemplate(config.value_template, message);
@@ -266,6 +267,12 @@ describe("Home Assistant by MQTT discovery", () => {
 			await eventually(() => renderValueTemplate(config.value_template, stateOf()!) === shown, CONFIG_TOPICS[entity] + " showing " + shown);
 		}
 		expect(lines.filter((line) => /^camera porch answered control request \d+ of Home Assistant \(MQTT\)$/.test(line.msg))).toHaveLength(3);
+		// the restart button sends its one value
+		const restart = ha.config(CONFIG_TOPICS[15]);
+		const beforeRestart = controlsAtCamera().length;
+		await ha.client.publishAsync(restart.command_topic, restart.payload_press);
+		await eventually(() => controlsAtCamera().length === beforeRestart + 1, "the restart at the camera");
+		expect(controlsAtCamera()[beforeRestart].settings).toEqual({ restart: "now" });
 		// a change through the API shows too
 		const response = await fetch(base + "/api/cameras/porch/control", {
 			method: "POST", headers: { authorization: "Bearer " + token, "content-type": "application/json" }, body: JSON.stringify({ contrast: -1 }),

@@ -4,8 +4,7 @@
 
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { Device } from "../../src/app/device";
-import { encode } from "../../src/protocol/encoder";
-import type { ControlResult } from "../../src/protocol/types";
+import type { ControlSettings } from "../../src/protocol/types";
 import { boot } from "./boot";
 import { deviceBoard } from "./device-board";
 import { TestReceiver } from "./test-receiver";
@@ -24,12 +23,7 @@ afterEach(async () => {
 	await receiver.close();
 });
 
-async function control(connection: number, requestId: number, settings: { [key: string]: number | string }): Promise<ControlResult> {
-	receiver.send(connection, encode({ type: "control", requestId, settings }));
-	const answered = () => receiver.messages.find((message): message is ControlResult => message.type === "controlResult" && message.requestId === requestId);
-	await receiver.until(() => answered() !== undefined);
-	return answered()!;
-}
+const control = (connection: number, requestId: number, settings: ControlSettings) => receiver.control(connection, requestId, settings);
 
 it("answers every key: applied at once, pending until the next start, or refused with the reason", async () => {
 	const board = deviceBoard({ port: receiver.port });

@@ -6,8 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Device } from "../../src/app/device";
 import { FlashLed, MAX_DUTY_PERCENT, MAX_ON_MS } from "../../src/camera/flash-led";
-import { encode } from "../../src/protocol/encoder";
-import type { Capabilities, ControlResult } from "../../src/protocol/types";
+import type { Capabilities, ControlSettings } from "../../src/protocol/types";
 import type { Board, PwmDuty } from "../host/board";
 import { createNodeBoard } from "../host/node-board";
 import { boot } from "./boot";
@@ -132,12 +131,7 @@ describe("the firmware with and without a flash LED", () => {
 		await receiver.close();
 	});
 
-	async function control(requestId: number, settings: { [key: string]: number | string }): Promise<ControlResult> {
-		receiver.send(1, encode({ type: "control", requestId, settings }));
-		const answered = () => receiver.messages.find((message): message is ControlResult => message.type === "controlResult" && message.requestId === requestId);
-		await receiver.until(() => answered() !== undefined);
-		return answered()!;
-	}
+	const control = (requestId: number, settings: ControlSettings) => receiver.control(1, requestId, settings);
 
 	const announced = () => receiver.messages.find((message): message is Capabilities => message.type === "capabilities")!.controls.map((control) => control.key);
 

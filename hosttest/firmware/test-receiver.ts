@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { HELLO_FLAG_AUTH, NONCE_BYTES, PROOF_BYTES } from "../../src/protocol/constants";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
-import type { DeviceMessage, Frame, Hello } from "../../src/protocol/types";
+import type { ControlResult, ControlSettings, DeviceMessage, Frame, Hello } from "../../src/protocol/types";
 
 export interface ReceivedFrame extends Omit<Frame, "jpeg"> {
 	jpeg: Uint8Array;
@@ -68,6 +68,14 @@ export class TestReceiver {
 
 	send(connection: number, bytes: Uint8Array): void {
 		this.sockets[connection - 1].write(bytes);
+	}
+
+	/** Sends a control request on `connection` and resolves with the device's answer to it. */
+	async control(connection: number, requestId: number, settings: ControlSettings): Promise<ControlResult> {
+		this.send(connection, encode({ type: "control", requestId, settings }));
+		const answered = () => this.messages.find((message): message is ControlResult => message.type === "controlResult" && message.requestId === requestId);
+		await this.until(() => answered() !== undefined);
+		return answered()!;
 	}
 
 	/** Stops reading a connection (1 = the first): a slow network or a stalled server, as TCP sees it. */

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ViewerAccess } from "../../server/auth/viewer-access";
 import { FakeCamera, OV2640_CONTROLS } from "./helpers/fake-camera";
-import { startReceiver, syntheticJpeg, until } from "./helpers/harness";
+import { json, postJson, startReceiver, syntheticJpeg, until } from "./helpers/harness";
 import type { Harness } from "./helpers/harness";
 
 let harness: Harness;
@@ -12,11 +12,8 @@ afterEach(async () => {
 	expect(harness.clock.pending, "timers left after close").toBe(0);
 });
 
-// Response bodies are JSON of known shapes; `any` keeps the expectations readable.
-const json = async (response: Response): Promise<any> => response.json();
 
-const post = (path: string, body: unknown) =>
-	fetch(harness.base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => postJson(harness, path, body);
 
 describe("snapshot and status", () => {
 	it("serves the latest frame as a JPEG", async () => {

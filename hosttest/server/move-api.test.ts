@@ -3,7 +3,7 @@
 // anything reaches the camera, and never logged); GET .../move saying what the receiver saw afterwards.
 import { afterEach, expect, it } from "vitest";
 import { FakeCamera, OV2640_CONTROLS } from "./helpers/fake-camera";
-import { startReceiver, until } from "./helpers/harness";
+import { json, postJson, startReceiver, until } from "./helpers/harness";
 import type { Harness } from "./helpers/harness";
 
 let harness: Harness;
@@ -12,9 +12,7 @@ afterEach(async () => {
 	expect(harness.clock.pending, "timers left after close").toBe(0);
 });
 
-const json = async (response: Response): Promise<any> => response.json();
-const post = (path: string, body: unknown) =>
-	fetch(harness.base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => postJson(harness, path, body);
 
 it("sends a move as a control request, returns the camera's answer, and notices the camera coming back", async () => {
 	harness = await startReceiver();

@@ -17,7 +17,7 @@ import type { CameraStatus } from "../../server/http/status";
 import { FirmwareStore } from "../../server/update/firmware-store";
 import { SimulatedDevice } from "../host/simulated-device";
 import { FakeCamera } from "./helpers/fake-camera";
-import { startReceiver, until, type Harness } from "./helpers/harness";
+import { postJson, startReceiver, until, type Harness } from "./helpers/harness";
 import { testKey } from "./helpers/test-keys";
 
 const TAKES_UPDATES = HELLO_FLAG_AUTH | HELLO_FLAG_CAPABILITIES | HELLO_FLAG_UPDATES;
@@ -40,8 +40,7 @@ afterEach(async () => {
 });
 
 const status = async (id: string) => (await (await fetch(harness.base + "/api/cameras/" + id)).json()) as CameraStatus;
-const update = (id: string, version: string) =>
-	fetch(harness.base + "/api/cameras/" + id + "/update", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ version }) });
+const update = (id: string, version: string) => postJson(harness, "/api/cameras/" + id + "/update", { version });
 
 describe("the firmware store", () => {
 	it("adds an image with its SHA-256 once, lists it, reads it back checked, and removes it", () => {
@@ -138,10 +137,10 @@ describe("offering an update", () => {
 		await FakeCamera.online(harness.ingestPort, "garage", { flags: TAKES_UPDATES, board: "other" });
 		expect(await (await update("porch", "9.9.9")).json()).toMatchObject({ statusCode: 404, code: "XSCAM_ERR_FIRMWARE_NOT_FOUND" });
 		expect(await (await update("old", "0.3.0")).json()).toMatchObject({ statusCode: 409, code: "XSCAM_ERR_NO_UPDATES" });
-		const offered = await (await fetch(harness.base + "/api/firmware/test/0.3.0/offer", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json();
+		const offered = await (await postJson(harness, "/api/firmware/test/0.3.0/offer", {})).json();
 		expect(offered).toEqual({ offered: [{ camera: "old", code: "XSCAM_ERR_NO_UPDATES", error: expect.any(String) }, { camera: "porch", update: expect.objectContaining({ phase: "sending" }) }] });
 		expect(await (await update("porch", "0.3.0")).json()).toMatchObject({ statusCode: 409, code: "XSCAM_ERR_UPDATE_BUSY" });
-		const listed = await (await fetch(harness.base + "/api/firmware/test/0.3.0/offer", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cameras: ["garage"] }) })).json();
+		const listed = await (await postJson(harness, "/api/firmware/test/0.3.0/offer", { cameras: ["garage"] })).json();
 		expect(listed).toEqual({ offered: [{ camera: "garage", code: "XSCAM_ERR_FIRMWARE_NOT_FOUND", error: "no firmware 0.3.0 for board other (xscam-server firmware add)" }] });
 		expect(await (await fetch(harness.base + "/api/firmware")).json()).toEqual({ images: store.list() });
 		await camera.take("updateOffer");

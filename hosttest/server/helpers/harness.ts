@@ -54,6 +54,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Harn
 	return { receiver, clock, lines, ingestPort, httpPort, rtspPort, base: "http://127.0.0.1:" + httpPort, close: () => receiver.close() };
 }
 
+/** A response's JSON body; the bodies are of known shapes, and `any` keeps the expectations readable. */
+export const json = async (response: Response): Promise<any> => response.json();
+
+/** POSTs `body` as JSON to the harness's receiver. */
+export const postJson = (harness: Harness, path: string, body: unknown) =>
+	fetch(harness.base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
 /**
  * Waits until `condition` holds, checking after each turn of the event loop. It asserts nothing about
  * time: the bound only turns a hang into a readable failure.
