@@ -90,6 +90,9 @@ it("writes a whole image whose SHA-256 matches to the other slot, sets it to boo
 	expect(board.firmware!.slots[1]).toEqual({ image: new Uint8Array(IMAGE), state: "new" });
 	expect(board.preferences.get("xscam")?.get("updatedTo")).toBe("9.9.9"); // its first start is a trial
 	await receiver.until(() => lines.some((line) => line.includes("restarting: into firmware 9.9.9")));
+	const again = nextStatus(); // another offer meanwhile is answered, not taken
+	receiver.send(1, offer(1, IMAGE.byteLength, sha256(IMAGE), 16_384, "v".repeat(255)));
+	expect(await again).toMatchObject({ state: "failed", reason: "already restarting into 9.9.9" });
 	await new Promise((resolve) => setTimeout(resolve, 700)); // the restart waits for the status to leave
 	expect(restarts).toBe(1);
 	expect(reset(board.firmware!)).toEqual({ image: new Uint8Array(IMAGE), state: "pending" }); // the bootloader's next start

@@ -12,7 +12,9 @@ import type { Digest } from "crypt";
 import type Flash from "embedded:storage/flash";
 import type Update from "embedded:update";
 import type { Updater } from "embedded:update";
+import { MAX_STRING_BYTES } from "../protocol/constants";
 import type { UpdateChunk, UpdateOffer, UpdateStatus } from "../protocol/types";
+import { utf8Length } from "../protocol/utf8";
 
 export interface UpdaterIO {
 	Update: typeof Update;
@@ -130,8 +132,11 @@ function status(state: UpdateStatus["state"], offset: number): UpdateStatus {
 	return { type: "updateStatus", state, offset, reason: "" };
 }
 
+/** A reason names a version, which may take the whole of a string field: cut to fit (MAX_STRING_BYTES). */
 function failed(offset: number, reason: string): UpdateStatus {
-	return { type: "updateStatus", state: "failed", offset, reason };
+	let fitting = reason;
+	while (utf8Length(fitting) > MAX_STRING_BYTES) fitting = fitting.slice(0, -1);
+	return { type: "updateStatus", state: "failed", offset, reason: fitting };
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
