@@ -47,7 +47,6 @@ export class FirmwareUpdates {
 		if (!(hello.flags & HELLO_FLAG_UPDATES)) throw xscamError("XSCAM_ERR_NO_UPDATES", camera.id, hello.firmware);
 		const image = this.store.get(hello.board, version);
 		if (image === undefined) throw xscamError("XSCAM_ERR_FIRMWARE_NOT_FOUND", version, hello.board);
-		if (this.#transfers.get(camera)?.active) throw xscamError("XSCAM_ERR_UPDATE_BUSY", camera.id, this.#transfers.get(camera)!.progress.version);
 		const { log, maxBodyBytes } = this.#options;
 		const chunkSize = Math.min(UPDATE_CHUNK_MAX, maxBodyBytes);
 		const transfer = connection.update(image, this.store.read(image), chunkSize, (progress) => this.#changed(camera, progress));
