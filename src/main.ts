@@ -4,12 +4,16 @@
 // (xs/platforms/mc/xsHosts.c). Nothing may escape from here: on the ESP32 an uncaught exception aborts
 // and restarts the chip, and a device that restarts into the same error loops forever. So a bad config
 // value, or a camera that does not start, stops here with one line and the device stays up, idle.
+// A camera with nothing to join or stream to, or whose last start asked for it, starts in setup mode
+// instead (setup/setup-mode.ts): its own access point and setup page.
 
 import { Digest } from "crypt";
 import Camera from "embedded:io/image/in/camera";
 import PWM from "embedded:io/pwm";
 import TCP from "embedded:io/socket/tcp";
+import Listener from "embedded:io/socket/listener";
 import TLS from "embedded:io/socket/tcp/tls";
+import HTTPServer from "embedded:network/http/server";
 import WiFi from "embedded:network/interface/wifi";
 import Flash from "embedded:storage/flash";
 import Update from "embedded:update";
@@ -20,22 +24,31 @@ import Net from "net";
 import Preference from "preference";
 import Time from "time";
 import Timer from "timer";
+import ClassicWiFi from "wifi";
 import Boot from "xscam-boot";
 import { Device } from "./app/device";
-import { settingsAtStart } from "./app/saved-settings";
+import { configAtStart } from "./app/saved-settings";
+import { readSettings } from "./app/settings";
+import { SetupMode } from "./setup/setup-mode";
 
 function log(line: string): void {
 	trace("xscam: " + line + "\n");
 }
 
-export default function main(): Device | undefined {
+export default function main(): Device | SetupMode | undefined {
 	try {
-		const device = new Device(settingsAtStart(config, Preference, log), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM }, log, config);
+		const atStart = configAtStart(config, Preference, log);
+		if (SetupMode.wanted(atStart, Preference)) {
+			const setup = new SetupMode({ io: { WiFi: ClassicWiFi, HTTPServer, Listener, Preference, Timer, Boot }, config: atStart, manifest: config, log });
+			setup.start();
+			return setup;
+		}
+		const device = new Device(readSettings(atStart), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM }, log, config);
 		device.start();
 		return device;
 	}
 	catch (error) {
-		log((error as Error).message); // "config: <key> must be …", or the camera's "camera init failed"
+		log((error as Error).message); // "config: <key> must be …", the camera's "camera init failed", or the access point's
 		return undefined;
 	}
 }

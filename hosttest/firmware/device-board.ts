@@ -23,6 +23,9 @@ export interface DeviceBoardOptions {
 	onSetDate?: NodeBoardOptions["onSetDate"];
 	/** The firmware asked for a restart (the test boots it again if it wants to). */
 	onRestart?: NodeBoardOptions["onRestart"];
+	/** Where the firmware's listeners listen on loopback (its setup page's port 80 needs root here). */
+	listenOn?: NodeBoardOptions["listenOn"];
+	onListening?: NodeBoardOptions["onListening"];
 }
 
 export interface DeviceBoard extends Board {
@@ -57,6 +60,8 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 		trace: options.trace ?? (() => {}),
 		onSetDate: options.onSetDate,
 		onRestart: options.onRestart ?? (() => {}),
+		listenOn: options.listenOn,
+		onListening: options.onListening,
 	});
 	return Object.assign(board, { captured });
 }

@@ -30,8 +30,26 @@ export interface WireEvents {
 	onClosed(error: boolean): void;
 }
 
+/** A connection a listener took in, not yet adopted by a socket; what arrives waits until it is. */
+export interface IncomingWire {
+	readonly address: string;
+	readonly port: number;
+	/** The adopting socket's events (it is connected already); returns its wire. */
+	attach(events: WireEvents): Wire;
+	/** Closed without being adopted. */
+	reject(): void;
+}
+
+export interface Listening {
+	/** The port the firmware asked for, or the one given for 0. */
+	readonly port: number;
+	close(): void;
+}
+
 export interface Network {
 	connect(address: string, port: number, events: WireEvents): Wire;
+	/** Takes connections on `port`; networks that cannot (the XS tier bridges client sockets only) omit it. */
+	listen?(port: number, onIncoming: (incoming: IncomingWire) => void): Listening;
 	/** Calls back with an IPv4 address or undefined, always later, never inside the call. */
 	resolve(host: string, callback: (address: string | undefined) => void): void;
 }

@@ -6,8 +6,10 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"crypt": "crypt.ts",
 	"embedded:io/image/in/camera": "camera.ts",
 	"embedded:io/pwm": "pwm.ts",
+	"embedded:io/socket/listener": "listener.ts",
 	"embedded:io/socket/tcp": "tcp.ts",
 	"embedded:io/socket/tcp/tls": "tls.ts",
+	"embedded:network/http/server": "http-server.ts",
 	"embedded:network/interface/wifi": "wifi.ts",
 	"embedded:storage/flash": "flash.ts",
 	"embedded:update": "update.ts",
@@ -19,5 +21,6 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"Resource": "resource.ts",
 	"time": "time.ts",
 	"timer": "timer.ts",
+	"wifi": "wifi-classic.ts",
 	"xscam-boot": "xscam-boot.ts",
 };

@@ -4,13 +4,13 @@
 import { createHash } from "node:crypto";
 import { lookup } from "node:dns";
 import { existsSync, readFileSync } from "node:fs";
-import { isIPv4, Socket } from "node:net";
+import { createServer, isIPv4, Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { checkServerIdentity, connect as connectTls } from "node:tls";
 import { sensorModel } from "../../modules/sim/camera/sensor-models";
 import {
 	newCameraCounts, newSensorRegisters, type Board, type ConfigSource, type Network, type Sensor, type TlsEngine, type TlsEngineEvents,
-	type TlsTrust, type WireEvents,
+	type TlsTrust, type Wire, type WireEvents,
 } from "./board";
 import { flashedSlots, type FirmwareSlots } from "./firmware-slots";
 import { Radio, type AccessPointOptions, type RadioOptions } from "./radio";
@@ -34,6 +34,12 @@ export interface NodeBoardOptions {
 	firmware?: FirmwareSlots;
 	/** The firmware asked for a restart: the owner boots it again (simulated-device.ts, a test); traced when absent. */
 	onRestart?: () => void;
+	/**
+	 * Where a listener of the firmware's listens on loopback: the port it asked for by default, or 0 for
+	 * any (a test, as the device's port 80 needs root); `onListening` learns the one it got.
+	 */
+	listenOn?: (port: number) => number;
+	onListening?: (port: number, hostPort: number) => void;
 }
 
 const SIM_FRAMES = new URL("../../modules/sim/camera/frames/", import.meta.url);
@@ -44,6 +50,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		clearTimer: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
 	};
 	const radio = new Radio(timers, options.radio);
+	const trace = options.trace ?? ((text: string) => void process.stdout.write(text));
 	for (const accessPoint of options.accessPoints ?? []) radio.addAccessPoint(accessPoint);
 	const id = String(options.config.commandLine.id ?? options.config.manifest.id ?? "camera");
 	const model = options.sensor?.model ?? "OV2640";
@@ -58,10 +65,10 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		now: () => Date.now(),
 		...timers,
 		defer: (callback) => queueMicrotask(callback), // later than the call, before other IO (fake timers leave it alone)
-		trace: options.trace ?? ((text) => process.stdout.write(text)),
+		trace,
 		config: options.config,
 		radio,
-		network: nodeNetwork,
+		network: nodeNetwork(options, trace),
 		sensor,
 		frames: {
 			hold: (bytes) => bytes.slice().buffer,
@@ -123,37 +130,63 @@ function nodeTlsClient(trust: TlsTrust, events: TlsEngineEvents): TlsEngine {
 	};
 }
 
-const nodeNetwork: Network = {
-	connect(address: string, port: number, events: WireEvents) {
-		const socket = new Socket();
-		let closed = false;
-		const close = (error: boolean) => {
-			if (closed) return;
-			closed = true;
-			events.onClosed(error);
-		};
-		socket.setNoDelay(true);
-		socket.on("connect", () => events.onConnected());
-		socket.on("data", (data: Buffer) => events.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
-		socket.on("end", () => close(false));
-		socket.on("error", () => close(true));
-		socket.on("close", (hadError) => close(hadError));
-		socket.connect(port, address);
-		return {
-			write: (bytes) => {
-				const copy = Buffer.from(bytes); // the caller may reuse or detach its buffer at once
-				socket.write(copy, (error) => {
-					if (!error) events.onSent(copy.byteLength);
-				});
-			},
-			setReceiving: (receiving) => void (receiving ? socket.resume() : socket.pause()),
-			close: () => {
-				closed = true; // the firmware closed it: no more events
-				socket.destroy();
-			},
-		};
-	},
-	resolve(host, callback) {
-		lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));
-	},
-};
+function nodeNetwork(options: NodeBoardOptions, trace: (text: string) => void): Network {
+	return {
+		connect(address, port, events) {
+			const socket = new Socket();
+			socket.setNoDelay(true);
+			socket.on("connect", () => events.onConnected());
+			socket.connect(port, address);
+			return socketWire(socket, events);
+		},
+		resolve(host, callback) {
+			lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));
+		},
+		listen(port, onIncoming) {
+			const server = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => onIncoming({
+				address: socket.remoteAddress!.replace(/^::ffff:/, ""), port: socket.remotePort!,
+				attach(events) {
+					const wire = socketWire(socket, events);
+					socket.resume();
+					return wire;
+				},
+				reject: () => void socket.destroy(),
+			}));
+			let hostPort = 0; // bound in a later turn: Node binds asynchronously, lwIP at once
+			server.on("listening", () => {
+				hostPort = (server.address() as { port: number }).port;
+				options.onListening?.(port, hostPort);
+			});
+			server.on("error", (error) => trace("host: cannot listen on port " + port + " (" + error.message + ")\n"));
+			server.listen(options.listenOn?.(port) ?? port, "127.0.0.1");
+			return { get port() { return port || hostPort; }, close: () => void server.close() };
+		},
+	};
+}
+
+/** A Node socket as a Wire, its events once each (a close after an error is not a second one). */
+function socketWire(socket: Socket, events: WireEvents): Wire {
+	let closed = false;
+	const close = (error: boolean) => {
+		if (closed) return;
+		closed = true;
+		events.onClosed(error);
+	};
+	socket.on("data", (data: Buffer) => events.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+	socket.on("end", () => close(false));
+	socket.on("error", () => close(true));
+	socket.on("close", (hadError) => close(hadError));
+	return {
+		write: (bytes) => {
+			const copy = Buffer.from(bytes); // the caller may reuse or detach its buffer at once
+			socket.write(copy, (error) => {
+				if (!error) events.onSent(copy.byteLength);
+			});
+		},
+		setReceiving: (receiving) => void (receiving ? socket.resume() : socket.pause()),
+		close: () => {
+			closed = true; // the firmware closed it: no more events
+			socket.destroy();
+		},
+	};
+}

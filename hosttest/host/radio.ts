@@ -69,6 +69,17 @@ export interface RadioOptions {
 	handshakeTimeout?: number;
 }
 
+/** The board's own access point (the older `wifi` module's WiFi.accessPoint), as a phone sees it. */
+export interface SoftAccessPoint {
+	ssid: string;
+	/** "" for an open one. */
+	password: string;
+	channel: number;
+	hidden: boolean;
+	/** The board's address on it: the IDF's default 192.168.4.1. */
+	address: string;
+}
+
 /** Listeners run inside the radio's step; the host Wi-Fi posts them to the firmware as events. */
 type Listener = (what: "connection" | "address") => void;
 
@@ -86,6 +97,7 @@ export class Radio {
 	#connection = DISCONNECTED;
 	#accessPoint: AccessPoint | undefined;
 	#step: unknown; // the pending timer of a join in progress
+	#softAccessPoint: SoftAccessPoint | undefined;
 
 	constructor(timers: RadioTimers, options: RadioOptions = {}) {
 		this.timers = timers;
@@ -146,6 +158,27 @@ export class Radio {
 				this.#notify("address");
 			});
 		});
+	}
+
+	/** The board's own access point, once started. */
+	get softAccessPoint(): SoftAccessPoint | undefined {
+		return this.#softAccessPoint;
+	}
+
+	/** Starts (or reconfigures) the board's own access point. */
+	startSoftAccessPoint(options: Omit<SoftAccessPoint, "address">): void {
+		this.#softAccessPoint = { ...options, address: "192.168.4.1" };
+	}
+
+	/** A phone joining the board's access point: true when it is up with that name and password. */
+	joinSoftAccessPoint(ssid: string, password: string): boolean {
+		const softAccessPoint = this.#softAccessPoint;
+		return softAccessPoint !== undefined && softAccessPoint.ssid === ssid && softAccessPoint.password === password;
+	}
+
+	/** What a scan finds: the access points in range. */
+	scan(): AccessPoint[] {
+		return this.accessPoints.filter((accessPoint) => accessPoint.inRange);
 	}
 
 	/** Asked for by the station: on the ESP32 this fires no onChanged (wifi-esp32.c). */

@@ -7,11 +7,13 @@
 // - onReadable(total buffered) only when new data arrives; unread data stops the receive window;
 // - onError() with no argument, also for a clean close by the peer, and only once the received data has
 //   been read; the socket is not closed for you; nothing is called after an error or a close();
-// - every callback comes in a later turn, with `this` the socket.
+// - every callback comes in a later turn, with `this` the socket;
+// - new TCP({ from }) takes over a socket a listener's read() returned (listener.ts): connected already,
+//   on whichever interface it came in on, so the station's link does not hold it.
 
 import type DeviceTCP from "embedded:io/socket/tcp";
-import type { TCPOptions } from "embedded:io/socket/tcp";
-import { board, type Wire } from "./board";
+import type { TCPConnectOptions, TCPOptions } from "embedded:io/socket/tcp";
+import { board, type IncomingWire, type Wire, type WireEvents } from "./board";
 import { callback, closedError, copyTarget } from "../../modules/sim/io-common";
 import { CONNECTED } from "./radio";
 
@@ -42,25 +44,34 @@ class TCP {
 	#readablePending = false;
 	#writablePending = false;
 	#held: Uint8Array[] = []; // written while the link is down: lwIP keeps it and sends it later
-	#unsubscribe: () => void;
+	#unsubscribe: () => void = () => {};
+	#incoming: IncomingWire | undefined; // a listener's socket that nothing has taken over yet
+	readonly #accepted: boolean;
 
 	constructor(options: TCPOptions) {
-		if (typeof options?.address !== "string" || !IPV4.test(options.address)) throw new Error("invalid address");
-		if (options.port === undefined) throw new Error("invalid");
-		if (!(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) throw new RangeError("invalid port");
-		if (options.format && options.format !== "buffer" && options.format !== "number") throw new RangeError("unimplemented");
+		const placeholder = accepting;
+		accepting = undefined;
+		if (placeholder) { // listener.ts's read(): a socket with no callbacks, until one takes it over
+			this.#incoming = placeholder;
+			this.#address = placeholder.address;
+			this.#port = placeholder.port;
+			this.#format = "buffer";
+			this.#free = 0;
+			this.#accepted = true;
+			return;
+		}
+		if (options?.format && options.format !== "buffer" && options.format !== "number") throw new RangeError("unimplemented");
+		const incoming = "from" in options ? TCP.#takeOver(options.from) : undefined;
+		if (!incoming) checkAddress(options as TCPConnectOptions);
 		this.#onReadable = callback<OnCount>(options, "onReadable");
 		this.#onWritable = callback<OnCount>(options, "onWritable");
 		this.#onError = callback<OnError>(options, "onError");
 		copyTarget(this, options);
 		this.#format = options.format || "buffer";
-		this.#address = options.address;
-		this.#port = options.port;
 		const { radio, network, tcpSendBuffer } = board();
 		this.#free = tcpSendBuffer ?? SEND_BUFFER;
-		if (radio.connection !== CONNECTED) throw new Error("connect error"); // lwIP finds no route
-		this.#unsubscribe = radio.subscribe(() => this.#linkChanged());
-		this.#wire = network.connect(options.address, options.port, {
+		this.#accepted = incoming !== undefined;
+		const events: WireEvents = {
 			onConnected: () => {
 				this.#connected = true;
 				this.#signalWritable();
@@ -74,7 +85,34 @@ class TCP {
 				this.#peerGone = true;
 				if (this.#receivedBytes === 0) this.#signalError();
 			},
-		});
+		};
+		if (incoming) {
+			this.#address = incoming.address;
+			this.#port = incoming.port;
+			this.#wire = incoming.attach(events);
+			events.onConnected();
+			return;
+		}
+		const { address, port } = options as TCPConnectOptions;
+		this.#address = address;
+		this.#port = port;
+		if (radio.connection !== CONNECTED) throw new Error("connect error"); // lwIP finds no route
+		this.#unsubscribe = radio.subscribe(() => this.#linkChanged());
+		this.#wire = network.connect(address, port, events);
+	}
+
+	/** listener.ts: the socket of `incoming`, for a new TCP({ from }) to take over. */
+	static accepted(incoming: IncomingWire): TCP {
+		accepting = incoming;
+		return new TCP(undefined as never);
+	}
+
+	/** Hands a listener's socket to the one taking it over; `from` is closed from then on. */
+	static #takeOver(from: unknown): IncomingWire {
+		const incoming = from instanceof TCP ? from.#incoming : undefined;
+		if (!incoming) throw new Error("invalid from"); // not a listener's socket, or taken over already
+		(from as TCP).#incoming = undefined;
+		return incoming;
 	}
 
 	get format(): "buffer" | "number" {
@@ -114,7 +152,7 @@ class TCP {
 		this.#free -= bytes.byteLength;
 		// TCP_WRITE_FLAG_COPY: the caller may reuse its buffer at once, so the bytes are copied now, by the
 		// wire (natively: in the XS tier a JS copy would be counted as the firmware's work).
-		if (board().radio.connection === CONNECTED) wire.write(bytes);
+		if (this.#linkUp()) wire.write(bytes);
 		else this.#held.push(bytes.slice());
 		return this.#free;
 	}
@@ -135,6 +173,8 @@ class TCP {
 	}
 
 	close(): void {
+		this.#incoming?.reject();
+		this.#incoming = undefined;
 		const wire = this.#wire;
 		if (!wire) return;
 		this.#wire = undefined;
@@ -154,7 +194,7 @@ class TCP {
 			else this.#received[0] = chunk.subarray(used);
 		}
 		this.#receivedBytes -= count;
-		if (this.#receivedBytes < RECEIVE_WINDOW) this.#wire!.setReceiving(board().radio.connection === CONNECTED);
+		if (this.#receivedBytes < RECEIVE_WINDOW) this.#wire!.setReceiving(this.#linkUp());
 		if (this.#receivedBytes === 0 && this.#peerGone) this.#signalError();
 		return bytes;
 	}
@@ -198,10 +238,23 @@ class TCP {
 		this.#held = [];
 	}
 
+	/** A socket a listener accepted came in on its own interface (the soft access point, say), not the station's. */
+	#linkUp(): boolean {
+		return this.#accepted || board().radio.connection === CONNECTED;
+	}
+
 	#live(): Wire {
 		if (!this.#wire) throw closedError();
 		return this.#wire;
 	}
+}
+
+let accepting: IncomingWire | undefined; // set by TCP.accepted for the constructor it calls
+
+function checkAddress(options: TCPConnectOptions): void {
+	if (typeof options?.address !== "string" || !IPV4.test(options.address)) throw new Error("invalid address");
+	if (options.port === undefined) throw new Error("invalid");
+	if (!(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) throw new RangeError("invalid port");
 }
 
 export default TCP satisfies typeof DeviceTCP;

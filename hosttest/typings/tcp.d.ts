@@ -3,10 +3,20 @@
 declare module "embedded:io/socket/tcp" {
 	export type Bytes = ArrayBufferLike | ArrayBufferView | { readonly byteLength: number };
 
-	export interface TCPOptions {
+	export interface TCPConnectOptions extends TCPCallbacks {
 		/** A dotted IPv4 literal: there is no DNS here. */
 		address: string;
 		port: number;
+	}
+
+	export interface TCPFromOptions extends TCPCallbacks {
+		/** A connected socket without callbacks, as a listener's read() returns it: this one takes it over. */
+		from: TCP;
+	}
+
+	export type TCPOptions = TCPConnectOptions | TCPFromOptions;
+
+	export interface TCPCallbacks {
 		nodelay?: boolean;
 		format?: "buffer" | "number";
 		/** `count` is the total bytes buffered, and fires only when new data arrives. */

@@ -30,6 +30,7 @@ import { Session } from "../session/session";
 import type { OpenPipe } from "../transport/pipe";
 import { openTcpPipe } from "../transport/tcp-pipe";
 import { openTlsPipe } from "../transport/tls-pipe";
+import { SetupFallback } from "../setup/setup-fallback";
 import { FirmwareUpdater } from "../update/firmware-updater";
 import { UpdateTrial } from "../update/update-trial";
 import { DeviceClock } from "./clock";
@@ -72,6 +73,7 @@ export class Device {
 	readonly #newSession: (settings: Settings) => Session;
 	#settings: Settings;
 	readonly led: FlashLed | undefined;
+	readonly #setupFallback: SetupFallback | undefined;
 
 	/**
 	 * Opens the camera; throws a config error when the sensor does not offer the configured frame size.
@@ -157,11 +159,15 @@ export class Device {
 			});
 		};
 		this.session = this.#newSession(settings);
+		const setupFallback = this.#setupFallback = settings.setupPassword === "" ? undefined : new SetupFallback({
+			Timer: io.Timer, Preference: io.Preference, ssid: settings.ssid, after: settings.setupAfter, restart: restartSoon,
+		});
 		this.link = new WifiLink({
 			WiFi: io.WiFi, Timer: io.Timer, ssid: settings.ssid, password: settings.password,
 			onChanged: (state, retryIn) => {
 				if (state === "up") {
 					log("wifi up " + this.link.address + " " + this.link.rssi + " dBm");
+					setupFallback?.joined(this.#settings.ssid);
 					this.session.start();
 					return;
 				}
@@ -196,6 +202,7 @@ export class Device {
 	/** For the hosts (tests, simulator); a device runs until power-off. */
 	close(): void {
 		this.#moves.close();
+		this.#setupFallback?.close();
 		this.session.stop();
 		this.link.close();
 		this.capture.close();

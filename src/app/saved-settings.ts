@@ -1,10 +1,10 @@
-// The network settings a move from the receiver saved (app/network-move.ts): kept in preference and laid
-// over the manifest's config at every start, so they win over it until reset (the "networkFrom":
-// "manifest" control, or erasing the flash). They pass the manifest's own rules (settings.ts) or are
+// The network settings a move from the receiver (app/network-move.ts) or the setup page (setup/) saved:
+// kept in preference and laid over the manifest's config at every start, so they win over it until
+// reset (the "networkFrom": "manifest" control, or erasing the flash). They pass the manifest's own rules (settings.ts) or are
 // not used: a saved value that a newer firmware no longer takes is forgotten, and the manifest's used.
 
 import type Preference from "preference";
-import { type Config, readSettings, type Settings } from "./settings";
+import { type Config, readSettings } from "./settings";
 
 // NVS domains and keys are at most 15 characters (hosttest/host/preference.ts).
 const DOMAIN = "xscamNet";
@@ -40,19 +40,22 @@ export function withOverrides(config: Config, overrides: NetworkOverrides): Conf
 	return merged;
 }
 
-/** The settings to start with: the manifest's, with what a move saved over them. */
-export function settingsAtStart(config: Config, preference: typeof Preference, log: (line: string) => void): Settings {
+/**
+ * The config to start with: the manifest's, with what a move or the setup page saved over it. Saved
+ * settings that no longer pass (a newer firmware's rules) are forgotten, and the manifest's used.
+ */
+export function configAtStart(config: Config, preference: typeof Preference, log: (line: string) => void): Config {
 	const saved = savedNetwork(preference);
-	if (Object.keys(saved).length === 0) return readSettings(config);
-	const manifest = readSettings(config); // a bad manifest stops the device, saved settings or not
+	if (Object.keys(saved).length === 0) return config;
+	const merged = withOverrides(config, saved);
 	try {
-		const settings = readSettings(withOverrides(config, saved));
-		log("using the network settings saved by a move (" + Object.keys(saved).join(", ") + ")");
-		return settings;
+		readSettings(merged);
+		log("using the network settings saved on the camera (" + Object.keys(saved).join(", ") + ")");
+		return merged;
 	}
 	catch (error) {
 		saveNetwork(preference, {});
 		log("forgot the saved network settings: " + (error as Error).message);
-		return manifest;
+		return config;
 	}
 }

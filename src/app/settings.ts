@@ -33,6 +33,16 @@ export interface Settings {
 	builtAt: number;
 	/** The board's flash LED GPIO (its manifest's `flashLed`), or undefined: it has none (camera/flash-led.ts). */
 	flashLed: number | undefined;
+	/** The WPA2 password of the setup access point (setup/setup-mode.ts); "": the camera never opens one. */
+	setupPassword: string;
+	/** A camera that has never joined its network opens the setup access point after this long without it, ms. */
+	setupAfter: number;
+}
+
+/** What the setup access point needs: the camera's name and its password. */
+export interface SetupSettings {
+	id: string;
+	setupPassword: string;
 }
 
 export type Config = { readonly [key: string]: unknown };
@@ -72,6 +82,33 @@ function number(config: Config, key: string, rule: string, pattern: RegExp, vali
 	return Number(digits);
 }
 
+const SETUP_PASSWORD_RULE = "\"\" (no setup access point) or its WPA2 password, 8 to 63 printable ASCII characters";
+export const SETUP_AFTER_MIN = 30;
+export const SETUP_AFTER_MAX = 86_400;
+const SETUP_AFTER_DEFAULT = 300;
+
+function readId(config: Config): string {
+	return text(config, "id", ID_RULE, (value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
+}
+
+function readSetupPassword(config: Config): string {
+	return config.setupPassword === undefined ? "" : text(config, "setupPassword", SETUP_PASSWORD_RULE,
+		(value) => value === "" || (value.length >= 8 && value.length <= 63 && PRINTABLE_ASCII.test(value)), true);
+}
+
+/** A camera without a network or a receiver (ssid or server empty) has nothing to join: it needs its setup page. */
+export function isUnconfigured(config: Config): boolean {
+	return !config.ssid || !config.server;
+}
+
+/** For the setup access point: the id, and a password it cannot open without. */
+export function readSetupSettings(config: Config): SetupSettings {
+	const id = readId(config);
+	const setupPassword = readSetupPassword(config);
+	if (setupPassword === "") fail("setupPassword", "8 to 63 printable ASCII characters while ssid or server is empty: the camera then opens its setup access point with it");
+	return { id, setupPassword };
+}
+
 export function readSettings(config: Config): Settings {
 	const ssid = text(config, "ssid", "the Wi-Fi network name, 1 to 32 bytes",
 		(value) => utf8Length(value) >= 1 && utf8Length(value) <= 32);
@@ -81,7 +118,7 @@ export function readSettings(config: Config): Settings {
 		(value) => value.length <= 253 && HOST_PATTERN.test(value) && (!DOTTED_DIGITS.test(value) || isIPv4(value)));
 	const port = number(config, "port", "an integer 1..65535", DIGITS,
 		(value) => value >= 1 && value <= 65535);
-	const id = text(config, "id", ID_RULE, (value) => value.length <= MAX_ID_BYTES && ID_PATTERN.test(value));
+	const id = readId(config);
 	const keyText = config.key === undefined ? "" : text(config, "key", "\"\" or the " + 2 * KEY_BYTES + " hex digits `xscam-server keys add " +
 		id + "` printed", (value) => value === "" || HEX_64.test(value), true);
 	const frameSize = frameSizeName(text(config, "frameSize", "one of " + Object.keys(FRAME_SIZES).join(", "),
@@ -97,9 +134,13 @@ export function readSettings(config: Config): Settings {
 	const builtAt = config.builtAt === undefined ? 0 : number(config, "builtAt", "seconds since the epoch, or 0", DIGITS, (value) => value <= 0x7fffffff);
 	const flashLed = config.flashLed === undefined || config.flashLed === "" ? undefined : number(config, "flashLed",
 		"the flash LED's GPIO, 0 to " + MAX_GPIO + ", or absent on a board without one", DIGITS, (value) => value <= MAX_GPIO);
+	const setupPassword = readSetupPassword(config);
+	const setupAfter = config.setupAfter === undefined ? SETUP_AFTER_DEFAULT : number(config, "setupAfter",
+		"seconds without Wi-Fi before a camera that never joined opens its setup access point, " + SETUP_AFTER_MIN + " to " + SETUP_AFTER_MAX,
+		DIGITS, (value) => value >= SETUP_AFTER_MIN && value <= SETUP_AFTER_MAX);
 	return {
 		ssid, password, server, port, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board,
-		tls: ca && { ca: ca.buffer, host: server }, builtAt, flashLed,
+		tls: ca && { ca: ca.buffer, host: server }, builtAt, flashLed, setupPassword, setupAfter: setupAfter * 1000,
 	};
 }
 
