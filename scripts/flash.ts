@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readSettings } from "../src/app/settings";
+import { isUnconfigured, readSettings, readSetupSettings } from "../src/app/settings";
 import { pickBoard, type BoardProfile } from "./boards";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -50,11 +50,14 @@ if (typeof local.tlsCa === "string" && local.tlsCa !== "" && existsSync(join(roo
 }
 // The date the device may believe at its first start: TLS refuses certificates it thinks are not yet valid (src/app/clock.ts).
 local.builtAt ??= Math.floor(Date.now() / 1000);
-// mcconfig hands every key=value to the firmware as a string; check them as the firmware will.
+// mcconfig hands every key=value to the firmware as a string; check them as the firmware will: without
+// a network or a receiver it starts in setup mode, which needs only its id and setupPassword.
 const args = Object.entries(local).map(([key, value]) => key + "=" + String(value));
 const asStrings = Object.fromEntries(Object.entries(local).map(([key, value]) => [key, String(value)]));
 try {
-	readSettings({ board: board.name, key: "", ...asStrings });
+	const config = { board: board.name, key: "", id: "esp32cam", ...asStrings };
+	if (isUnconfigured(config)) readSetupSettings(config);
+	else readSettings(config);
 }
 catch (error) {
 	fail("xscam.local.json: " + (error as Error).message.replace(/^config: /, ""));
@@ -65,7 +68,7 @@ catch (error) {
 const env = { ...process.env, PATH: join(root, "node_modules", ".bin") + delimiter + process.env.PATH };
 const kind = extra.includes("-i") || extra.includes("--release") ? [] : ["-d"];
 const mcconfig = [...kind, "-m", "-p", board.platform, ...args, ...extra.filter((arg) => arg !== "--release")];
-const SECRET = /^(password|key)=/;
+const SECRET = /^(password|key|setupPassword)=/;
 const LONG = /^(tlsCa)=/; // not secret, but a kilobyte of base64
 process.stdout.write("flash: mcconfig " + mcconfig.map((arg) => SECRET.test(arg) ? arg.split("=")[0] + "=…" : LONG.test(arg) ? "tlsCa=(" + (arg.length - 6) + " characters)" : arg).join(" ") + "\n");
 const result = spawnSync("mcconfig", mcconfig, { cwd: root, env, stdio: "inherit" });

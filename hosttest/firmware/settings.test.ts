@@ -2,7 +2,7 @@
 // gives it (strings). A bad value is one line that names the key and what is allowed.
 
 import { describe, expect, it } from "vitest";
-import { readSettings } from "../../src/app/settings";
+import { isUnconfigured, readSettings, readSetupSettings } from "../../src/app/settings";
 
 const GOOD = {
 	ssid: "home", password: "correct horse", server: "receiver.local", port: 8700, id: "cam-1",
@@ -11,7 +11,8 @@ const GOOD = {
 
 describe("readSettings", () => {
 	it("accepts a good manifest config", () => {
-		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined, tls: undefined, builtAt: 0 }); // "": no key, the camera does not authenticate
+		// "": no key, the camera does not authenticate; no setupPassword: it never opens a setup access point
+		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined, tls: undefined, builtAt: 0, setupPassword: "", setupAfter: 300_000 });
 	});
 
 	it("takes tlsCa, the receiver's CA as base64 DER, as its bytes and the server's name to verify", () => {
@@ -73,6 +74,10 @@ describe("readSettings", () => {
 		["tlsCa", "-----BEGIN CERTIFICATE-----", "config: tlsCa must be \"\" for TCP in clear text, or the receiver's CA certificate as base64 DER (docs/security.md)"],
 		["tlsCa", "QUJD", "config: tlsCa must be \"\" for TCP in clear text, or the receiver's CA certificate as base64 DER (docs/security.md); this is not DER"],
 		["builtAt", "yesterday", "config: builtAt must be seconds since the epoch, or 0"],
+		["setupPassword", "short", "config: setupPassword must be \"\" (no setup access point) or its WPA2 password, 8 to 63 printable ASCII characters"],
+		["setupPassword", "x".repeat(64), "config: setupPassword must be"],
+		["setupAfter", "29", "config: setupAfter must be seconds without Wi-Fi before a camera that never joined opens its setup access point, 30 to 86400, got \"29\""],
+		["setupAfter", 86_401, "config: setupAfter must be"],
 	])("refuses %s = %j with one line naming the key", (key, value, message) => {
 		const error = (() => {
 			try {
@@ -88,10 +93,29 @@ describe("readSettings", () => {
 	});
 
 	it("never echoes the password or the key", () => {
-		for (const key of ["password", "key"]) {
+		for (const key of ["password", "key", "setupPassword"]) {
 			expect(() => readSettings({ ...GOOD, [key]: "hunter2" })).toThrow(expect.objectContaining({
 				message: expect.not.stringContaining("hunter2"),
 			}));
 		}
+	});
+});
+
+describe("setup settings", () => {
+	it("a camera without a network or a receiver is unconfigured: it needs its setup page", () => {
+		expect(isUnconfigured(GOOD)).toBe(false);
+		expect(isUnconfigured({ ...GOOD, ssid: "" })).toBe(true);
+		expect(isUnconfigured({ ...GOOD, server: "" })).toBe(true);
+		expect(isUnconfigured({ id: "cam-1" })).toBe(true);
+	});
+
+	it("takes setupAfter in seconds and gives it in ms", () => {
+		expect(readSettings({ ...GOOD, setupPassword: "setup-passphrase", setupAfter: "60" })).toMatchObject({ setupPassword: "setup-passphrase", setupAfter: 60_000 });
+	});
+
+	it("the setup access point needs its password, and names the key without it", () => {
+		expect(readSetupSettings({ id: "cam-1", setupPassword: "setup-passphrase" })).toEqual({ id: "cam-1", setupPassword: "setup-passphrase" });
+		expect(() => readSetupSettings({ id: "cam-1" })).toThrow("config: setupPassword must be 8 to 63 printable ASCII characters while ssid or server is empty");
+		expect(() => readSetupSettings({ id: "cam/1", setupPassword: "setup-passphrase" })).toThrow("config: id must be");
 	});
 });

@@ -5,7 +5,6 @@
 
 import type DeviceWiFi from "wifi";
 import type { AccessPointOptions, ScanItem, ScanOptions, WiFiMode } from "wifi";
-import { utf8Length } from "../../src/protocol/utf8";
 import { board } from "./board";
 
 /** How long an active scan of all channels takes on the ESP32, about. */
@@ -15,6 +14,11 @@ const MODES = [-5, 0, 1, 2, 3];
 
 let mode: WiFiMode = -5; // the getter's answer before the radio is set up
 let scanning: unknown; // the pending scan's timer
+
+/** UTF-8 bytes: each %XX of the URI escape is one. */
+function byteLength(text: string): number {
+	return encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, "x").length;
+}
 
 function bssidBytes(text: string): ArrayBuffer {
 	return new Uint8Array(text.split(":").map((pair) => parseInt(pair, 16))).buffer;
@@ -36,7 +40,7 @@ class WiFi {
 
 	static accessPoint(options: AccessPointOptions & { station?: boolean }): void {
 		const ssid = String(options.ssid);
-		if (utf8Length(ssid) > SSID_BYTES) throw new Error("ssid too long - 32 bytes max");
+		if (byteLength(ssid) > SSID_BYTES) throw new Error("ssid too long - 32 bytes max");
 		let password = "";
 		if ("password" in options) {
 			password = String(options.password);

@@ -66,7 +66,7 @@ export class SetupMode {
 	readonly #networks = new Map<string, FoundNetwork>();
 	#scanning = false;
 	#server: HTTPServer | undefined;
-	#window: TimerId | undefined;
+	#backToStation: TimerId | undefined;
 	#restarting = false;
 
 	/** Throws a config error when there is no setupPassword: an open setup access point would let anyone in range re-point the camera. */
@@ -96,8 +96,8 @@ export class SetupMode {
 			},
 		});
 		if (!isUnconfigured(config)) {
-			this.#window = io.Timer.set(() => {
-				this.#window = undefined;
+			this.#backToStation = io.Timer.set(() => {
+				this.#backToStation = undefined;
 				this.#restart("nothing saved within " + SETUP_WINDOW_MS / 60_000 + " min: trying " + JSON.stringify(config.ssid) + " again");
 			}, SETUP_WINDOW_MS);
 		}
@@ -107,8 +107,8 @@ export class SetupMode {
 	close(): void {
 		this.#server?.close();
 		this.#server = undefined;
-		if (this.#window !== undefined) this.#options.io.Timer.clear(this.#window);
-		this.#window = undefined;
+		if (this.#backToStation !== undefined) this.#options.io.Timer.clear(this.#backToStation);
+		this.#backToStation = undefined;
 	}
 
 	#route(request: HTTPRequest): HTTPConnectionHandlers {
