@@ -137,7 +137,7 @@ describe("setup mode", () => {
 		const trace: string[] = [];
 		const board = deviceBoard({ port: 8700, manifest: { ssid: "", server: "" }, trace: (text) => trace.push(text) });
 		expect(await start(board)).toBeUndefined();
-		expect(trace).toEqual(["xscam: config: setupPassword must be 8 to 63 printable ASCII characters while ssid or server is empty: the camera then opens its setup access point with it\n"]);
+		expect(trace).toEqual(["xscam: config: setupPassword must be 8 to 63 printable ASCII characters while ssid or server is empty: give them, or a setupPassword for the camera's setup access point\n"]);
 		expect(board.radio.softAccessPoint).toBeUndefined();
 	});
 });

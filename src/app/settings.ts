@@ -105,7 +105,7 @@ export function isUnconfigured(config: Config): boolean {
 export function readSetupSettings(config: Config): SetupSettings {
 	const id = readId(config);
 	const setupPassword = readSetupPassword(config);
-	if (setupPassword === "") fail("setupPassword", "8 to 63 printable ASCII characters while ssid or server is empty: the camera then opens its setup access point with it");
+	if (setupPassword === "") fail("setupPassword", "8 to 63 printable ASCII characters while ssid or server is empty: give them, or a setupPassword for the camera's setup access point");
 	return { id, setupPassword };
 }
 
