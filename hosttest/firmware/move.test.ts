@@ -97,7 +97,7 @@ it("refuses a move the manifest's rules refuse, naming the key, and stays where 
 	await home.until(() => home.frames.length >= 1);
 	expect(await control(home, 1, { server: "not_a_host", port: 8700 })).toEqual({
 		type: "controlResult", requestId: 1, applied: {}, pending: {},
-		refused: { server: "must be the receiver's host name or IPv4 address, got \"not_a_host\"", port: "not moved: server was refused" },
+		refused: { server: "must be the receiver's host name or IPv4 address, or a list of up to 4 of them, each with :port where it is not `port` (a:8700,b:8701), got \"not_a_host\"", port: "not moved: server was refused" },
 	});
 	expect((await control(home, 2, { port: 0 })).refused).toEqual({ port: "must be an integer from 1 to 65535" });
 	expect((await control(home, 3, { networkFrom: "manifest", port: 8700 })).refused).toEqual({
@@ -126,7 +126,7 @@ it("forgets saved settings that the manifest's rules no longer take, and starts 
 	board.preferences.set("xscamNet", new Map<string, string | number>([["server", "bad host"], ["port", other.port]]));
 	device = await boot(board);
 	await home.until(() => home.frames.length >= 1);
-	expect(lines[0]).toBe("xscam: forgot the saved network settings: config: server must be the receiver's host name or IPv4 address, got \"bad host\"\n");
+	expect(lines[0]).toBe("xscam: forgot the saved network settings: config: server must be the receiver's host name or IPv4 address, or a list of up to 4 of them, each with :port where it is not `port` (a:8700,b:8701), got \"bad host\"\n");
 	expect(board.preferences.get("xscamNet")?.size).toBe(0);
 	expect(other.connections).toBe(0);
 });

@@ -12,14 +12,15 @@ const GOOD = {
 describe("readSettings", () => {
 	it("accepts a good manifest config", () => {
 		// "": no key, the camera does not authenticate; no setupPassword: it never opens a setup access point
-		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined, tls: undefined, builtAt: 0, setupPassword: "", setupAfter: 300_000 });
+		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined, tls: undefined, builtAt: 0, setupPassword: "", setupAfter: 300_000,
+			receivers: [{ server: "receiver.local", port: 8700 }],
+		});
 	});
 
-	it("takes tlsCa, the receiver's CA as base64 DER, as its bytes and the server's name to verify", () => {
+	it("takes tlsCa, the receiver's CA as base64 DER, as its bytes", () => {
 		const der = Uint8Array.from([0x30, 0x82, 0x01, 0x0a, ...Array.from({ length: 61 }, (_, i) => i * 7)]);
 		const { tls } = readSettings({ ...GOOD, tlsCa: Buffer.from(der).toString("base64") });
 		expect(new Uint8Array(tls!.ca)).toEqual(der);
-		expect(tls!.host).toBe("receiver.local");
 		expect(readSettings({ ...GOOD, tlsCa: "" }).tls).toBeUndefined();
 	});
 
@@ -51,7 +52,7 @@ describe("readSettings", () => {
 		["password", "x".repeat(64), "config: password must be"],
 		["password", 12345678, "config: password must be"],
 		["server", undefined, "config: server must be the receiver's host name or IPv4 address"],
-		["server", "http://receiver", "config: server must be the receiver's host name or IPv4 address, got \"http://receiver\""],
+		["server", "http://receiver", "config: server must be the receiver's host name or IPv4 address, or a list of up to 4 of them, each with :port where it is not `port` (a:8700,b:8701), got \"http://receiver\""],
 		["server", "192.168.1.300", "config: server must be"],
 		["server", "-bad.example", "config: server must be"],
 		["port", undefined, "config: port must be an integer 1..65535"],

@@ -47,7 +47,7 @@ function pipe(records?: Records) {
 		callbacks = given;
 		return socket;
 	};
-	const options = { address: "10.0.0.1", port: 1, onWritable() {}, onReadable() {}, onError() {} };
+	const options = { address: "10.0.0.1", port: 1, host: "10.0.0.1", onWritable() {}, onReadable() {}, onError() {} };
 	const real = records ? new RecordPipe(open, options, records) : new StreamPipe(open, options);
 	return Object.assign(real, {
 		writes,

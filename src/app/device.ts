@@ -122,17 +122,17 @@ export class Device {
 		}
 		// One session per network settings: a move (app/network-move.ts) replaces it.
 		this.#newSession = (settings) => {
-			const target = settings.server + ":" + settings.port + (settings.tls ? " (TLS)" : "");
-			const { tls } = settings; // its host is the receiver's name, which a move may change
+			const { tls } = settings;
 			const openPipe: OpenPipe = tls ? (options) => openTlsPipe(io.TLS, io.TCP, tls, options) : (options) => openTcpPipe(io.TCP, options);
-			return new Session({
+			const target = () => session.receiver.server + ":" + session.receiver.port + (tls ? " (TLS)" : "");
+			const session: Session = new Session({
 				openPipe,
 				resolver: new Resolver(io.Net), Timer: io.Timer, updates: this.updater,
 				onWelcome: (serverTime) => {
 					clock?.receiverSaid(serverTime);
 					this.trial.welcomed();
 				},
-				server: settings.server, port: settings.port,
+				receivers: settings.receivers,
 				identity: {
 					id: settings.id, firmware: FIRMWARE_VERSION, board: settings.board, sensor: capture.sensor,
 					width: capture.width, height: capture.height,
@@ -146,17 +146,18 @@ export class Device {
 				}),
 				onChanged: (state, reason, retryIn) => {
 					if (state !== "streaming") led?.watch(false); // without its receiver, nobody watches
-					if (state === "resolving" && !reason) log("connecting to " + target);
+					if (state === "resolving" && !reason) log("connecting to " + target());
 					else if (state === "streaming") {
-						log("streaming to " + target);
+						log("streaming to " + target());
 						moves.welcomed();
 					}
 					else if (state === "waiting") {
-						log(target + ": " + reason + "; retry in " + seconds(retryIn!));
-						moves.failed(target + ": " + reason);
+						log(target() + ": " + reason + "; retry in " + seconds(retryIn!));
+						moves.failed(target() + ": " + reason);
 					}
 				},
 			});
+			return session;
 		};
 		this.session = this.#newSession(settings);
 		const setupFallback = this.#setupFallback = settings.setupPassword === "" ? undefined : new SetupFallback({

@@ -15,9 +15,11 @@ export interface Settings {
 	ssid: string;
 	/** "" for an open network. */
 	password: string;
-	/** Host name or IPv4 literal of the receiver. */
+	/** Host name or IPv4 literal of the receiver, or a list of them (`a:8700,b:8700`): `receivers` says which. */
 	server: string;
 	port: number;
+	/** The receivers in the order tried: the next when one fails (session/session.ts); each with its port, `port` unless it gives one. */
+	receivers: ReceiverAddress[];
 	id: string;
 	/** The camera's key, KEY_BYTES of it (`xscam-server keys add <id>` made it), or undefined: the camera does not authenticate. */
 	key: Uint8Array | undefined;
@@ -27,7 +29,7 @@ export interface Settings {
 	frameRate: number;
 	/** Which board this build is for, as the receiver shows it. */
 	board: string;
-	/** TLS to the receiver: its CA certificate (DER, from `tlsCa`) and the name its certificate gives; undefined: TCP in clear text. */
+	/** TLS to the receiver: its CA certificate (DER, from `tlsCa`); undefined: TCP in clear text. */
 	tls: TlsTrust | undefined;
 	/** When the firmware was built (seconds since the epoch; 0: unknown): the earliest date the device may believe (app/clock.ts). */
 	builtAt: number;
@@ -45,7 +47,16 @@ export interface SetupSettings {
 	setupPassword: string;
 }
 
+export interface ReceiverAddress {
+	/** A host name or an IPv4 literal. */
+	server: string;
+	port: number;
+}
+
 export type Config = { readonly [key: string]: unknown };
+
+/** A camera tries at most this many receivers, one after another. */
+export const MAX_RECEIVERS = 4;
 
 const HOST_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const HOST_PATTERN = new RegExp("^" + HOST_LABEL + "(\\." + HOST_LABEL + ")*$");
@@ -114,10 +125,11 @@ export function readSettings(config: Config): Settings {
 		(value) => utf8Length(value) >= 1 && utf8Length(value) <= 32);
 	const password = text(config, "password", "\"\" for an open network, 8 to 63 printable ASCII characters, or 64 hex digits",
 		(value) => value === "" || (value.length >= 8 && value.length <= 63 && PRINTABLE_ASCII.test(value)) || HEX_64.test(value), true);
-	const server = text(config, "server", "the receiver's host name or IPv4 address",
-		(value) => value.length <= 253 && HOST_PATTERN.test(value) && (!DOTTED_DIGITS.test(value) || isIPv4(value)));
+	const server = text(config, "server", "the receiver's host name or IPv4 address, or a list of up to " + MAX_RECEIVERS +
+		" of them, each with :port where it is not `port` (a:8700,b:8701)", (value) => receiverList(value, 1) !== undefined);
 	const port = number(config, "port", "an integer 1..65535", DIGITS,
 		(value) => value >= 1 && value <= 65535);
+	const receivers = receiverList(server, port)!;
 	const id = readId(config);
 	const keyText = config.key === undefined ? "" : text(config, "key", "\"\" or the " + 2 * KEY_BYTES + " hex digits `xscam-server keys add " +
 		id + "` printed", (value) => value === "" || HEX_64.test(value), true);
@@ -139,9 +151,25 @@ export function readSettings(config: Config): Settings {
 		"seconds without Wi-Fi before a camera that never joined opens its setup access point, " + SETUP_AFTER_MIN + " to " + SETUP_AFTER_MAX,
 		DIGITS, (value) => value >= SETUP_AFTER_MIN && value <= SETUP_AFTER_MAX);
 	return {
-		ssid, password, server, port, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board,
-		tls: ca && { ca: ca.buffer, host: server }, builtAt, flashLed, setupPassword, setupAfter: setupAfter * 1000,
+		ssid, password, server, port, receivers, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board,
+		tls: ca && { ca: ca.buffer }, builtAt, flashLed, setupPassword, setupAfter: setupAfter * 1000,
 	};
+}
+
+/** `host[:port],…` as receivers, `port` where an entry gives none; undefined when any entry is not one. */
+function receiverList(text: string, port: number): ReceiverAddress[] | undefined {
+	const entries = text.split(",");
+	if (entries.length > MAX_RECEIVERS) return undefined;
+	const receivers: ReceiverAddress[] = [];
+	for (const entry of entries) {
+		const colon = entry.lastIndexOf(":");
+		const host = colon < 0 ? entry : entry.slice(0, colon);
+		const given = colon < 0 ? undefined : entry.slice(colon + 1);
+		if (!(host.length <= 253 && HOST_PATTERN.test(host) && (!DOTTED_DIGITS.test(host) || isIPv4(host)))) return undefined;
+		if (given !== undefined && !(DIGITS.test(given) && Number(given) >= 1 && Number(given) <= 65535)) return undefined;
+		receivers.push({ server: host, port: given === undefined ? port : Number(given) });
+	}
+	return receivers;
 }
 
 const BASE64_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

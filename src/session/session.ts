@@ -16,6 +16,7 @@ import { Decoder } from "../protocol/decoder";
 import { encode } from "../protocol/encoder";
 import { CODECS } from "../protocol/messages";
 import type { ControlAnswer, ControlDescription, ControlSettings, Hello, ServerMessage, UpdateChunk, UpdateOffer, UpdateStatus } from "../protocol/types";
+import type { ReceiverAddress } from "../app/settings";
 import type { OpenPipe, Pipe } from "../transport/pipe";
 import { DeviceAuthenticator, type Prove } from "./authenticator";
 import { FrameSchedule } from "./frame-schedule";
@@ -52,9 +53,8 @@ export interface SessionOptions {
 	openPipe: OpenPipe;
 	resolver: Resolver;
 	Timer: typeof Timer;
-	/** The receiver: a host name or an IPv4 literal, and its camera port. */
-	server: string;
-	port: number;
+	/** The receivers, each a host name or an IPv4 literal and its camera port: the next is tried when one fails. */
+	receivers: ReceiverAddress[];
 	identity: Identity;
 	/** The settings the camera takes, announced after the hello; absent: the device announces none. */
 	controls?: ControlDescription[];
@@ -103,6 +103,7 @@ export class Session {
 	#sentAtStats = 0;
 	#tick: TimerId | undefined;
 	#retry: TimerId | undefined;
+	#at = 0; // the receiver of this attempt, in options.receivers
 
 	constructor(options: SessionOptions) {
 		this.#options = options;
@@ -126,6 +127,11 @@ export class Session {
 	/** Frames closed unsent by the session (latest wins, not streaming, too large). */
 	get dropped(): number {
 		return this.#frames.dropped;
+	}
+
+	/** The receiver being tried, or streamed to. */
+	get receiver(): ReceiverAddress {
+		return this.#options.receivers[this.#at];
 	}
 
 	start(): void {
@@ -152,7 +158,7 @@ export class Session {
 	#resolve(): void {
 		this.#enter("resolving");
 		this.#deadline = this.#now() + (this.#options.connectTimeout ?? 10_000);
-		const { server } = this.#options;
+		const { server } = this.receiver;
 		this.#options.resolver.resolve(server, (address) => {
 			if (this.#state !== "resolving") return;
 			if (address) this.#open(address);
@@ -168,7 +174,7 @@ export class Session {
 		let pipe: Pipe | null = null;
 		try {
 			pipe = this.#pipe = this.#options.openPipe({
-				address, port: this.#options.port,
+				address, port: this.receiver.port, host: this.receiver.server,
 				onWritable: () => {
 					if (pipe !== this.#pipe) return; // a late event of a pipe given up
 					if (this.#state === "connecting") this.#handshaking();
@@ -288,6 +294,7 @@ export class Session {
 		const delay = this.#backoff.next();
 		this.#retry = this.#options.Timer.set(() => {
 			this.#retry = undefined;
+			this.#at = (this.#at + 1) % this.#options.receivers.length; // the next receiver, after the same backoff
 			this.#resolve();
 		}, delay);
 		this.#enter("waiting", reason, delay);

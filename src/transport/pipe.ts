@@ -8,6 +8,8 @@ export interface PipeOptions {
 	/** An IPv4 literal: the network layer (network/resolver.ts) resolved any name first. */
 	address: string;
 	port: number;
+	/** The name `address` was resolved from (or the same literal): the one a TLS certificate must give. */
+	host: string;
 	/**
 	 * There is space for `count` bytes: the budget write() spends. The callbacks are plain functions (no
 	 * `this`, unlike the SDK's): one pipe per set of them, so each knows its pipe.

@@ -18,10 +18,8 @@ import { RecordPipe, type PipeOptions, type Records, type StreamSocket } from ".
 export const TLS_RECORDS: Records = { size: 16384, overhead: 5 + 16 + 32 + 16 };
 
 export interface TlsTrust {
-	/** The CA certificate (DER) the receiver's certificate must chain to. */
+	/** The CA certificate (DER) the receiver's certificate must chain to; it must give the name the camera dialled (`options.host`). */
 	ca: ArrayBuffer;
-	/** The receiver's name as its certificate must give it: a DNS name or an IPv4 literal. */
-	host: string;
 }
 
 type Callback = (count?: number) => void;
@@ -80,7 +78,7 @@ export function openTlsPipe(TLS: typeof TLSSocket, Socket: typeof TCP, trust: Tl
 	return new RecordPipe((callbacks) => {
 		// Not a literal in the call: the SDK's typings of the TLS socket leave out its TCP option.
 		const tlsOptions = {
-			address: options.address, port: options.port, nodelay: true, host: trust.host,
+			address: options.address, port: options.port, nodelay: true, host: options.host,
 			TCP: { io: GuardedTCP }, secure: { certificate: trust.ca, verify: true },
 			...callbacks,
 			onWritable(count: number) {
