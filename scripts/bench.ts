@@ -1,13 +1,19 @@
 // npm run bench: the project's speed and memory measurements, each side by side with a baseline in the
 // same invocation, printed as Markdown tables with the ratio baseline/xscam (docs/performance.md,
-// "Benchmarks (npm run bench)", says what each number means). Measurement only: nothing here passes or
-// fails on a number.
-//   1. The firmware's frame path in the XS engine, in computrons (exact): scripts/bench/xs-frame-path.ts.
-//   2. The receiver's fan-out with a stalled viewer, in wall time and memory (noisy): scripts/bench/fan-out.ts.
-//   3. RTSP against MJPEG at 1, 10 and 100 clients, in frames/s, frame age and CPU (noisy): scripts/bench/many-clients.ts.
+// "Benchmarks (npm run bench)", says what each number means), and written as JSON to bench-results.json
+// in the current folder. Measurement only: nothing here passes or fails on a number.
+//   1. xs: the firmware's frame path in the XS engine, in computrons (exact): scripts/bench/xs-frame-path.ts.
+//   2. fan-out: the receiver's fan-out with a stalled viewer, in wall time and memory (noisy): scripts/bench/fan-out.ts.
+//   3. many-clients: RTSP against MJPEG at 1, 10 and 100 clients, in frames/s, frame age and CPU (noisy): scripts/bench/many-clients.ts.
+//   4. ingest: the receiver taking frames as fast as cameras send them, against a byte sink (noisy): scripts/bench/ingest.ts.
+// `npm run bench -- --only ingest` (or --only xs,fan-out, …) runs some of them.
 
+import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { benchFanOut, type FanOutRun } from "./bench/fan-out";
+import { benchIngest, INGEST_CAMERAS, JPEG_BYTES, REPETITIONS, WARM_UP_MS, WINDOW_MS, type IngestResult } from "./bench/ingest";
 import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
 import { benchXsFramePath, SEND_BUFFER } from "./bench/xs-frame-path";
 
@@ -67,32 +73,79 @@ function manyClientsRows(runs: ManyClientsRun[]): string[][] {
 	});
 }
 
+function ingestRows(results: IngestResult[]): string[][] {
+	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+	return results.flatMap((result) => {
+		const row = (what: string, read: (sample: IngestResult["sink"]) => number, show: (value: number) => string) =>
+			[String(result.cameras), what, show(read(result.sink)), show(read(result.receiver)), ratio(read(result.receiver), read(result.sink))];
+		return [
+			row("MB/s taken (frames with their headers)", (sample) => sample.megabytesPerSecond, fixed(0)),
+			row("frames/s taken", (sample) => sample.framesPerSecond, fixed(0)),
+			[String(result.cameras), "MB/s receiver/sink, median of the repetitions' ratios", "", "", "**" + result.ratio.toPrecision(3) + "**"],
+			row("CPU of the side measured, % of one core", (sample) => sample.cpuPercent, fixed(0)),
+			row("CPU of the load (the other process), % of one core", (sample) => sample.loadCpuPercent, fixed(0)),
+		];
+	});
+}
+
+const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest"] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+const { values: flags } = parseArgs({ options: { only: { type: "string" } } });
+const only = flags.only === undefined ? [...BENCHMARKS] : flags.only.split(",").map((name) => name.trim());
+const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+if (unknown.length > 0) throw new Error("bench: no benchmark " + unknown.join(", ") + "; there are " + BENCHMARKS.join(", "));
+const runs = (name: Benchmark) => only.includes(name);
+const results: { [name in Benchmark]?: unknown } = {};
+
 const started = performance.now();
 process.stdout.write("# npm run bench\n\n" + new Date().toISOString() + "; " + availableParallelism() + " cores (" + cpus()[0].model + "), " +
 	(totalmem() / 2 ** 30).toFixed(0) + " GiB RAM, Linux " + release() + ", Node " + process.version + "\n\n");
 
-const frames = await benchXsFramePath();
-process.stdout.write("## 1. Firmware frame path in XS: computrons per frame (exact: the same in every run, on every machine)\n\n" +
-	"TCP send buffer " + integer.format(SEND_BUFFER) + " bytes (a whole frame); baseline: scripts/bench/copying-firmware.ts, a JS copy of each frame.\n\n" +
-	table(["frame", "xscam (src/main.ts)", "baseline (copies each frame)", "baseline - xscam", "baseline/xscam"], frames.map(({ kb, xscam, baseline }) => [
-		kb + " KB (" + integer.format(xscam.jpegBytes) + " bytes)", integer.format(xscam.perFrame), integer.format(baseline.perFrame),
-		integer.format(baseline.perFrame - xscam.perFrame), ratio(baseline.perFrame, xscam.perFrame),
-	])) + "\n");
+if (runs("xs")) {
+	const frames = results.xs = await benchXsFramePath();
+	process.stdout.write("## 1. Firmware frame path in XS: computrons per frame (exact: the same in every run, on every machine)\n\n" +
+		"TCP send buffer " + integer.format(SEND_BUFFER) + " bytes (a whole frame); baseline: scripts/bench/copying-firmware.ts, a JS copy of each frame.\n\n" +
+		table(["frame", "xscam (src/main.ts)", "baseline (copies each frame)", "baseline - xscam", "baseline/xscam"], frames.map(({ kb, xscam, baseline }) => [
+			kb + " KB (" + integer.format(xscam.jpegBytes) + " bytes)", integer.format(xscam.perFrame), integer.format(baseline.perFrame),
+			integer.format(baseline.perFrame - xscam.perFrame), ratio(baseline.perFrame, xscam.perFrame),
+		])) + "\n");
+}
 
-const { xscam, naive } = await benchFanOut();
-process.stdout.write("## 2. Receiver fan-out with a stalled viewer (wall clock and memory: noisy, this machine only)\n\n" +
-	"One camera, " + integer.format(xscam.frameBytes) + "-byte frames at " + xscam.fps + " fps, one reading viewer, one viewer that stopped reading; " +
-	"window " + xscam.windowMs + " ms (xscam) and " + naive.windowMs + " ms (naive) after " + xscam.warmUpMs + " ms of warm-up. Baseline: scripts/bench/naive-relay.ts.\n\n" +
-	table(["", "xscam receiver", "naive relay (baseline)", "baseline/xscam"], fanOutRows(xscam, naive)) + "\n");
+if (runs("fan-out")) {
+	const { xscam, naive } = results["fan-out"] = await benchFanOut();
+	process.stdout.write("## 2. Receiver fan-out with a stalled viewer (wall clock and memory: noisy, this machine only)\n\n" +
+		"One camera, " + integer.format(xscam.frameBytes) + "-byte frames at " + xscam.fps + " fps, one reading viewer, one viewer that stopped reading; " +
+		"window " + xscam.windowMs + " ms (xscam) and " + naive.windowMs + " ms (naive) after " + xscam.warmUpMs + " ms of warm-up. Baseline: scripts/bench/naive-relay.ts.\n\n" +
+		table(["", "xscam receiver", "naive relay (baseline)", "baseline/xscam"], fanOutRows(xscam, naive)) + "\n");
+}
 
-const loadBefore = loadavg()[0]; // the machine is shared: its load says how much of the two cores the runs had
-const runs = await benchManyClients();
-const [{ frameBytes, fps, warmUpMs, windowMs }] = runs;
-process.stdout.write("## 3. RTSP and MJPEG fan-out at " + CLIENT_COUNTS.join(", ") + " clients (wall clock and CPU: noisy, this machine only)\n\n" +
-	"One camera, " + integer.format(frameBytes) + "-byte frames (baseline 4:2:0, RTP/JPEG-ready) at " + fps + " fps; N MJPEG viewers or N RTSP clients " +
-	"(RTP over the RTSP connection); the receiver in a process of its own; window " + windowMs + " ms after " + warmUpMs + " ms of warm-up; " +
-	"1-minute load average " + loadBefore.toFixed(2) + " before the runs, " + loadavg()[0].toFixed(2) + " after. " +
-	"Ratio RTSP/MJPEG, same run: above 1 is more frames, age or CPU for RTSP.\n\n" +
-	table(["clients", "", "MJPEG", "RTSP", "RTSP/MJPEG"], manyClientsRows(runs)) + "\n");
+if (runs("many-clients")) {
+	const loadBefore = loadavg()[0]; // the machine is shared: its load says how much of the two cores the runs had
+	const manyClients = results["many-clients"] = await benchManyClients();
+	const [{ frameBytes, fps, warmUpMs, windowMs }] = manyClients;
+	process.stdout.write("## 3. RTSP and MJPEG fan-out at " + CLIENT_COUNTS.join(", ") + " clients (wall clock and CPU: noisy, this machine only)\n\n" +
+		"One camera, " + integer.format(frameBytes) + "-byte frames (baseline 4:2:0, RTP/JPEG-ready) at " + fps + " fps; N MJPEG viewers or N RTSP clients " +
+		"(RTP over the RTSP connection); the receiver in a process of its own; window " + windowMs + " ms after " + warmUpMs + " ms of warm-up; " +
+		"1-minute load average " + loadBefore.toFixed(2) + " before the runs, " + loadavg()[0].toFixed(2) + " after. " +
+		"Ratio RTSP/MJPEG, same run: above 1 is more frames, age or CPU for RTSP.\n\n" +
+		table(["clients", "", "MJPEG", "RTSP", "RTSP/MJPEG"], manyClientsRows(manyClients)) + "\n");
+}
+
+if (runs("ingest")) {
+	const loadBefore = loadavg()[0];
+	const ingest = results.ingest = await benchIngest();
+	process.stdout.write("## 4. Ingest: frames as fast as the cameras can send them, receiver against a byte sink (wall clock and CPU: noisy, this machine only)\n\n" +
+		INGEST_CAMERAS.join(" and ") + " cameras, each one TCP connection sending " + integer.format(JPEG_BYTES) + "-byte JPEGs in frame messages as fast as its socket drains " +
+		"(scripts/bench/frame-flood.ts, in a process of its own); the same load against a server that only counts the bytes (byte-sink.ts) and against the receiver, " +
+		"each in a fresh process, one after the other, " + REPETITIONS + " times; window " + WINDOW_MS + " ms after " + WARM_UP_MS + " ms of warm-up; medians. " +
+		"1-minute load average " + loadBefore.toFixed(2) + " before, " + loadavg()[0].toFixed(2) + " after. Ratio receiver/sink: 1 is as fast as the sink.\n\n" +
+		table(["cameras", "", "byte sink (baseline)", "receiver", "receiver/sink"], ingestRows(ingest)) + "\n");
+}
+
+const resultsFile = resolve("bench-results.json");
+writeFileSync(resultsFile, JSON.stringify({
+	date: new Date().toISOString(), cores: availableParallelism(), cpu: cpus()[0].model, node: process.version, ...results,
+}, null, "\t") + "\n");
+process.stdout.write("results: " + resultsFile + "\n");
 
 process.stdout.write("bench: " + ((performance.now() - started) / 1000).toFixed(1) + " s\n");

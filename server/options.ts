@@ -9,6 +9,7 @@ import type { KeyLookup } from "./auth/camera-keys";
 import type { ViewerAccess } from "./auth/viewer-access";
 import { ID_PATTERN, ID_RULE, MAX_ID_BYTES } from "../src/protocol/constants";
 import type { Clock } from "./clock";
+import { cameraBudget, camerasInMemory, MAX_CAMERAS, memoryForFrames } from "./cameras/camera-budget";
 import { xscamError } from "./errors";
 import type { OpenFile } from "./record/segment-writer";
 
@@ -217,6 +218,9 @@ const logLevel: Kind<string> = {
 	show: String,
 };
 
+/** Cameras; 0 derives the limit from memory (cameras/camera-budget.ts) once the other options are known. */
+const cameraCount: Kind<number> = { ...integer(0, MAX_CAMERAS), show: (value) => value === 0 ? "0 (from memory)" : String(value) };
+
 export interface OptionSpec<T> {
 	flag: string;
 	env: string;
@@ -245,7 +249,7 @@ export const OPTION_SPECS = {
 	helloTimeoutMs: spec("--hello-timeout <duration>", "XSCAM_HELLO_TIMEOUT", duration(100, HOUR), 10 * SECOND, "close a camera connection not admitted by then (its TLS handshake, hello and proof)"),
 	viewerStallMs: spec("--viewer-stall-timeout <duration>", "XSCAM_VIEWER_STALL_TIMEOUT", duration(100, HOUR), 20 * SECOND, "drop a viewer that has read nothing for this long"),
 	controlTimeoutMs: spec("--control-timeout <duration>", "XSCAM_CONTROL_TIMEOUT", duration(100, 10 * 60 * SECOND), 5 * SECOND, "how long a control request waits for the camera's answer"),
-	maxCameras: spec("--max-cameras <count>", "XSCAM_MAX_CAMERAS", integer(1, 10_000), 64, "how many camera ids the receiver keeps state for"),
+	maxCameras: spec("--max-cameras <count>", "XSCAM_MAX_CAMERAS", cameraCount, 0, "how many camera ids the receiver keeps state for (0: as many as their frames fit in half the memory)"),
 	keysFile: spec("--keys-file <path>", "XSCAM_KEYS_FILE", path, "xscam-keys.json", "the keys of the cameras it accepts (xscam-server keys add <id>)"),
 	insecureCameras: spec("--insecure-cameras", "XSCAM_INSECURE_CAMERAS", flag, false, "also take cameras that do not authenticate (firmware 0.1.0), unless their id has a key"),
 	usersFile: spec("--users-file <path>", "XSCAM_USERS_FILE", path, "xscam-users.json", "the viewers who may log in, and the clients' tokens (xscam-server users add, tokens add)"),
@@ -316,7 +320,10 @@ export function resolveOptions(options: ReceiverOptions = {}, name: (key: Option
 			throw xscamError("XSCAM_ERR_OPTION", name(key), "must be " + (reason as Error).message);
 		}
 	}
-	return resolved as ResolvedOptions;
+	const values = resolved as ResolvedOptions;
+	if (values.maxCameras === 0) // a camera's frames can take up to maxBodyBytes each, and recording queues more of them
+		values.maxCameras = camerasInMemory(memoryForFrames(), cameraBudget(values.maxBodyBytes, values.record || values.recordCameras.length > 0));
+	return values;
 }
 
 /** Text from a flag or an environment variable -> the option's value; throws XSCAM_ERR_OPTION. */

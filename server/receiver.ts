@@ -90,7 +90,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 			if (!core.tls && !isLoopback(resolved.host))
 				log.warn("no --tls-cert: cameras and viewers on " + resolved.host + " are served in clear text; anyone on the way can read the frames (docs/security.md)");
 			const ports = { ingestPort: ingest.port, httpPort: http.port, rtspPort: rtsp.port };
-			log.info({ ...ports, host: resolved.host, tls: core.tls !== undefined }, "xscam receiver listening: cameras on port " + ports.ingestPort +
+			log.info({ ...ports, host: resolved.host, tls: core.tls !== undefined, maxCameras: resolved.maxCameras }, "xscam receiver listening: cameras on port " + ports.ingestPort +
 				(core.tls ? " (TLS)" : "") + ", viewers on " + (core.tls ? "https" : "http") + "://" +
 				(resolved.host === "0.0.0.0" || resolved.host === "::" ? "localhost" : resolved.host) + ":" + ports.httpPort + "/");
 			return ports;

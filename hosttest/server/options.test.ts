@@ -1,8 +1,11 @@
 // Options: one table gives defaults, validation, flags and environment variables; a bad value is one
 // coded line naming the option as the user gave it.
+import { totalmem } from "node:os";
 import { describe, expect, it } from "vitest";
 import { optionsFrom } from "../../server/cli";
+import { cameraBudget, camerasInMemory, FRAMES_HELD, MAX_CAMERAS, memoryForFrames } from "../../server/cameras/camera-budget";
 import { OPTION_SPECS, resolveOptions } from "../../server/options";
+import { QUEUE_FRAMES } from "../../server/record/recorder";
 
 const argv = (...flags: string[]) => ["node", "xscam-server", ...flags];
 
@@ -10,10 +13,24 @@ describe("resolveOptions", () => {
 	it("fills in the defaults", () => {
 		expect(resolveOptions({})).toMatchObject({
 			ingestPort: 8700, httpPort: 8080, host: "0.0.0.0", maxBodyBytes: 1024 * 1024, pingIntervalMs: 5000, helloTimeoutMs: 10_000,
-			viewerStallMs: 20_000, controlTimeoutMs: 5000, maxCameras: 64, record: false, recordCameras: [], recordingDir: "recordings",
+			viewerStallMs: 20_000, controlTimeoutMs: 5000, maxCameras: camerasInMemory(memoryForFrames(), 4 * 1024 * 1024), record: false, recordCameras: [], recordingDir: "recordings",
 			segmentMs: 600_000, retentionMaxAgeMs: 7 * 86_400_000, retentionMaxBytes: 10 * 1024 ** 3, logLevel: "info",
 			mqttUrl: "", mqttUsername: "", mqttPasswordFile: "", mqttPrefix: "homeassistant", mqttSnapshotIntervalMs: 10_000,
 		});
+	});
+
+	it("derives the camera limit from memory and what a camera holds, unless --max-cameras is given", () => {
+		const MiB = 1024 * 1024;
+		expect(cameraBudget(MiB, false)).toBe(FRAMES_HELD * MiB);
+		expect(cameraBudget(MiB, true)).toBe((FRAMES_HELD + QUEUE_FRAMES) * MiB); // a recorded camera's frames wait for the disk too
+		expect(camerasInMemory(12 * 1024 * MiB, cameraBudget(MiB, false))).toBe(3072);
+		expect(camerasInMemory(MiB, cameraBudget(MiB, false))).toBe(1); // never none
+		expect(camerasInMemory(2 ** 50, cameraBudget(4096, false))).toBe(MAX_CAMERAS);
+		const budget = (maxBodyBytes: number, recorded: boolean) => camerasInMemory(memoryForFrames(), cameraBudget(maxBodyBytes, recorded));
+		expect(resolveOptions({ maxBodyBytes: 4 * MiB }).maxCameras).toBe(budget(4 * MiB, false));
+		expect(resolveOptions({ recordCameras: ["porch"] }).maxCameras).toBe(budget(MiB, true));
+		expect(resolveOptions({ maxCameras: 64 }).maxCameras).toBe(64);
+		expect(memoryForFrames()).toBeLessThanOrEqual(totalmem() / 2);
 	});
 
 	it.each([

@@ -4,12 +4,13 @@
 // stamps and the clients' arrivals are on one clock. After a warm-up it measures for a window, then
 // prints one line of JSON (a ManyClientsRun) on stdout.
 
-import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { ClientKind, ManyClientsRun } from "./many-clients";
-import type { ReceiverCommand, ReceiverReport, ReceiverStarted } from "./receiver-process";
+import { cpuPercent, forkScript, nextMessage } from "./forked";
+import type { MeasureCommand } from "./measured-process";
+import type { ReceiverReport, ReceiverStarted } from "./receiver-process";
 import { RtspViewer } from "./rtsp-viewer";
 import { rtpJpegs, StampedCamera } from "./stamped-camera";
 import { quantile } from "./stats";
@@ -34,26 +35,10 @@ function openClient(kind: ClientKind, ports: ReceiverStarted["ports"]): Promise<
 		: StreamViewer.open(ports.httpPort, "/cameras/" + CAMERA_ID + "/stream.mjpeg", false);
 }
 
-/** The receiver's next message; rejects if its process ends first (its stderr, inherited, says why). */
-function nextMessage<Message>(receiver: ChildProcess): Promise<Message> {
-	return new Promise((resolve, reject) => {
-		const exited = (code: number | null) => reject(new Error("bench: the receiver's process exited with " + code));
-		receiver.once("exit", exited);
-		receiver.once("message", (message) => {
-			receiver.off("exit", exited);
-			resolve(message as Message);
-		});
-	});
-}
-
-function cpuPercent(cpuMs: number, wallMs: number): number {
-	return cpuMs / wallMs * 100;
-}
-
 async function run(kind: ClientKind, count: number): Promise<ManyClientsRun> {
-	const receiver = fork(RECEIVER, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+	const receiver = forkScript(RECEIVER);
 	const { ports } = await nextMessage<ReceiverStarted>(receiver);
-	const command = (what: ReceiverCommand) => receiver.send(what);
+	const command = (what: MeasureCommand) => receiver.send(what);
 	const camera = await StampedCamera.online(ports.ingestPort, CAMERA_ID);
 	camera.start(FPS, rtpJpegs(FRAME_BYTES));
 	const clients = await Promise.all(Array.from({ length: count }, () => openClient(kind, ports)));
@@ -69,6 +54,7 @@ async function run(kind: ClientKind, count: number): Promise<ManyClientsRun> {
 	const [sent, skipped] = [camera.sent - sentFrom, camera.skipped - skippedFrom];
 	command("report");
 	const report = await nextMessage<ReceiverReport>(receiver);
+	receiver.disconnect();
 
 	camera.close();
 	for (const client of clients) client.close();

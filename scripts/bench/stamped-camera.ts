@@ -1,5 +1,6 @@
 // The camera of the fan-out benchmarks: a client of the xscam wire protocol over real TCP (hello, wait for
-// the welcome, then frames), like hosttest/server/helpers/fake-camera.ts, that streams at a fixed rate.
+// the welcome: bench-hello.ts; then frames), like hosttest/server/helpers/fake-camera.ts, that streams
+// at a fixed rate.
 // Each JPEG carries its capture time (performance.now(), this process's clock, which the viewers share)
 // in a comment segment, because an MJPEG part has no header that would carry it to the viewer; a frame
 // for RTSP carries it at the start of its scan too, since RTP/JPEG carries only the scan (RFC 2435).
@@ -8,12 +9,9 @@
 
 import { connect, type Socket } from "node:net";
 import { syntheticRtpJpeg } from "../../hosttest/server/helpers/rtsp-client";
-import { Decoder } from "../../src/protocol/decoder";
-import { encode, FrameHeaderEncoder } from "../../src/protocol/encoder";
-import type { ServerMessage } from "../../src/protocol/types";
+import { FrameHeaderEncoder } from "../../src/protocol/encoder";
+import { HEIGHT, welcomed, WIDTH } from "./bench-hello";
 
-const WIDTH = 640;
-const HEIGHT = 480;
 const SOI_BYTES = 2;
 const COMMENT = Buffer.of(0xff, 0xfe, 0x00, 0x0a); // COM marker, and its length: itself and the stamp
 const STAMP_OFFSET = SOI_BYTES + COMMENT.length;
@@ -76,20 +74,10 @@ export class StampedCamera {
 	}
 
 	/** Connects to an xscam ingest port, says hello as camera `id`, and resolves once welcomed; rejects if refused. */
-	static online(port: number, id: string): Promise<StampedCamera> {
-		return new Promise((resolve, reject) => {
-			const socket = connect(port, "127.0.0.1");
-			socket.once("error", reject);
-			socket.once("close", () => reject(new Error("bench camera: the receiver closed the connection before its welcome")));
-			const decoder = new Decoder<ServerMessage>({
-				from: "server", maxBodyBytes: 1 << 16,
-				onMessage: (message) => { // pings go unanswered: a streaming camera is never silent
-					if (message.type === "welcome") resolve(new StampedCamera(socket));
-				},
-			});
-			socket.on("data", (chunk) => decoder.push(chunk));
-			socket.write(encode({ type: "hello", flags: 0, id, firmware: "bench", board: "bench", sensor: "bench", width: WIDTH, height: HEIGHT }));
-		});
+	static async online(port: number, id: string): Promise<StampedCamera> {
+		const socket = connect(port, "127.0.0.1");
+		await welcomed(socket, id);
+		return new StampedCamera(socket);
 	}
 
 	/** Streams frames of `makeFrame` at `fps`, each due 1/fps after the last was due, whatever each one cost. */

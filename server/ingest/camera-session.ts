@@ -97,7 +97,10 @@ export class CameraSession implements CameraConnection {
 		this.remote = pipe.remote;
 		this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
 		// Until the camera is admitted, nothing bigger than a hello is buffered.
-		this.#decoder = new Decoder<DeviceMessage>({ from: "device", maxBodyBytes: CODECS.hello.body[1], ownFrames: true, onMessage: (message) => this.#onMessage(message) });
+		this.#decoder = new Decoder<DeviceMessage>({
+			from: "device", maxBodyBytes: CODECS.hello.body[1], ownFrames: true, allocate: Buffer.allocUnsafeSlow,
+			onMessage: (message) => this.#onMessage(message),
+		});
 		this.#controls = new ControlRequests(core.clock, core.options.controlTimeoutMs);
 		this.#intake = new FrameIntake(core, this.remote);
 		this.#lastHeard = core.clock.now();

@@ -1,5 +1,5 @@
 // The TCP listener the cameras stream to: one camera session per connection (socket-adapter.ts), each
-// independent of the others. Connections that have not yet been admitted (said hello and, where a key is
+// independent of the others, all reading through one shared buffer (read-buffer.ts). Connections that have not yet been admitted (said hello and, where a key is
 // needed, proved it) are bounded in number, and in time by the hello timeout, so strangers cannot hold
 // the receiver's sockets.
 
@@ -11,7 +11,8 @@ import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
 import type { CameraSession, SessionHooks } from "./camera-session";
-import { serveSocket } from "./socket-adapter";
+import { ReadBuffer } from "./read-buffer";
+import { serveTcp, serveTls } from "./socket-adapter";
 
 export interface IngestPart extends Part {
 	/** The bound port (after start). */
@@ -36,9 +37,9 @@ export function registerIngest(core: Core): IngestPart {
 
 	const handshakes = new Set<Socket>(); // TLS connections not through their handshake: unadmitted too
 	const secureContext = core.tls?.context;
-	const startSession = (socket: Socket, admitBy?: number) => {
+	const reads = new ReadBuffer();
+	const started = (session: CameraSession) => {
 		accepted++;
-		const session = serveSocket(socket, core, hooks, admitBy);
 		sessions.add(session);
 		waiting.add(session);
 	};
@@ -58,17 +59,18 @@ export function registerIngest(core: Core): IngestPart {
 		socket.on("error", () => raw.destroy());
 		socket.once("secure", () => {
 			done();
-			startSession(socket, admitBy);
+			started(serveTls(socket, core, hooks, admitBy));
 		});
 	};
-	const server = createServer((raw) => {
+	// Paused: nothing is read before a plain connection's socket reads into the shared buffer.
+	const server = createServer({ pauseOnConnect: true }, (raw) => {
 		if (waiting.size + handshakes.size >= options.maxPendingConnections) {
 			refused++;
 			raw.destroy(); // nothing read, nothing logged: a flood must not fill the log either
 			return;
 		}
 		if (secureContext) startHandshake(raw, secureContext);
-		else startSession(raw);
+		else started(serveTcp(raw, reads, core, hooks));
 	});
 
 	gauge(registry, "xscam_ingest_connections", "Open camera connections, including those that have not said hello", [],

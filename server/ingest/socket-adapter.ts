@@ -1,13 +1,29 @@
-// The TCP transport of ingest: a node:net socket as a camera session's pipe (camera-session.ts). The
-// same adapter serves a TLS listener, whose sockets are net.Sockets too; a datagram transport would be a
-// sibling of this file.
+// The TCP transport of ingest: a node:net socket as a camera session's pipe (camera-session.ts). A plain
+// TCP connection reads into the receiver's shared read buffer (read-buffer.ts); a TLS socket, whose
+// decrypted bytes come as chunks of its own, hands them over as they come. A datagram transport would
+// be a sibling of this file.
 
 import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { Core } from "../core";
 import { CameraSession, type SessionHooks } from "./camera-session";
+import type { ReadBuffer } from "./read-buffer";
 
-/** Runs a camera session on `socket` until it closes. */
-export function serveSocket(socket: Socket, core: Core, hooks: SessionHooks, admitBy?: number): CameraSession {
+/** Runs a camera session on a plain TCP connection `accepted` (paused on connect), read into `reads`, until it closes. */
+export function serveTcp(accepted: Socket, reads: ReadBuffer, core: Core, hooks: SessionHooks): CameraSession {
+	let session: CameraSession | undefined; // the first read comes in a later turn, once it is set
+	const socket = reads.adopt(accepted, (bytes) => session!.received(bytes));
+	return session = runSession(socket, core, hooks);
+}
+
+/** Runs a camera session on a TLS connection through its handshake until it closes. */
+export function serveTls(socket: TLSSocket, core: Core, hooks: SessionHooks, admitBy: number): CameraSession {
+	const session = runSession(socket, core, hooks, admitBy);
+	socket.on("data", (chunk: Buffer) => session.received(chunk));
+	return session;
+}
+
+function runSession(socket: Socket, core: Core, hooks: SessionHooks, admitBy?: number): CameraSession {
 	socket.setNoDelay(true); // pings and controls are tiny and should not wait for Nagle
 	const session = new CameraSession({
 		remote: socket.remoteAddress + ":" + socket.remotePort,
@@ -15,7 +31,6 @@ export function serveSocket(socket: Socket, core: Core, hooks: SessionHooks, adm
 		destroy: () => void socket.destroy(),
 	}, core, hooks, admitBy);
 	let failure: Error | undefined;
-	socket.on("data", (chunk: Buffer) => session.received(chunk));
 	socket.on("error", (error) => { failure ??= error; }); // 'close' follows
 	socket.on("close", () => session.ended(failure));
 	return session;

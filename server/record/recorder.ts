@@ -17,7 +17,7 @@ import type { Segment } from "./retention";
 import { openNewFile, SegmentWriter } from "./segment-writer";
 
 /** Frames waiting for the disk, per camera: about 3 s at 10 fps, and at most this many messages' worth of memory. */
-const QUEUE_FRAMES = 32;
+export const QUEUE_FRAMES = 32;
 /** How often age retention runs between rotations. */
 const RETENTION_CHECK_MS = 60_000;
 

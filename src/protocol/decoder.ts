@@ -19,6 +19,12 @@ export interface DecoderOptions<M extends Message> {
 	 * JPEG may be a view of the chunk, valid only during the callback.
 	 */
 	ownFrames?: boolean;
+	/**
+	 * Makes the buffer a body that spans chunks is assembled in, and an owned frame's copy; every byte of
+	 * it is written before the message is delivered. The default, `new Uint8Array`, zero-fills it first:
+	 * the receiver passes one that does not, so its one copy of a frame is its one pass over the bytes.
+	 */
+	allocate?: (byteLength: number) => Uint8Array;
 }
 
 export class Decoder<M extends Message = Message> {
@@ -27,6 +33,7 @@ export class Decoder<M extends Message = Message> {
 	readonly #fromServer: boolean;
 	readonly #ownFrames: boolean;
 	readonly #onMessage: (message: M) => void;
+	readonly #allocate: (byteLength: number) => Uint8Array;
 	readonly #head = new Uint8Array(HEADER_BYTES);
 	readonly #headView = new DataView(this.#head.buffer);
 	#headFill = 0;
@@ -40,6 +47,7 @@ export class Decoder<M extends Message = Message> {
 		this.limit = options.maxBodyBytes;
 		this.#ownFrames = options.ownFrames === true;
 		this.#onMessage = options.onMessage;
+		this.#allocate = options.allocate ?? ((byteLength) => new Uint8Array(byteLength));
 	}
 
 	/**
@@ -58,13 +66,13 @@ export class Decoder<M extends Message = Message> {
 					if (this.#headFill < HEADER_BYTES) break;
 					this.#readHeader();
 					if (this.#bodyLength > chunk.byteLength - offset) {
-						this.#body = new Uint8Array(this.#bodyLength);
+						this.#body = this.#allocate(this.#bodyLength);
 						this.#bodyFill = 0;
 					}
 					else { // whole body in this chunk: decode a view of it (or one copy, for a frame to own)
 						const end = offset + this.#bodyLength;
 						const view = chunk.subarray(offset, end);
-						const body = this.#ownFrames && this.#codec === CODECS.frame ? new Uint8Array(view) : view; // not slice(): Buffer's is a view
+						const body = this.#ownFrames && this.#codec === CODECS.frame ? this.#copy(view) : view;
 						offset = end;
 						this.#deliver(body);
 					}
@@ -93,6 +101,13 @@ export class Decoder<M extends Message = Message> {
 		this.#body = undefined;
 		this.#bodyLength = 0;
 		this.#bodyFill = 0;
+	}
+
+	/** Not slice(): a Buffer's is a view. */
+	#copy(view: Uint8Array): Uint8Array {
+		const copy = this.#allocate(view.byteLength);
+		copy.set(view);
+		return copy;
 	}
 
 	#readHeader(): void {

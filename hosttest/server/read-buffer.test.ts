@@ -1,0 +1,170 @@
+// The ingest read path (server/ingest/read-buffer.ts): every plain TCP connection reads into one buffer
+// the receiver reuses, and the session copies each frame out of it once, into the buffer its viewers
+// share. In process, a camera session is fed the way Node's `onread` feeds it: each read copied into
+// the one buffer, handed over as a view, and the buffer scribbled over once the session returns, so
+// anything that kept a view of it would show. Then the same over real TCP, through the listener.
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { encode } from "../../src/protocol/encoder";
+import type { Camera, ReceivedFrame } from "../../server/cameras/camera";
+import { FrameBus } from "../../server/cameras/frame-bus";
+import { CameraRegistry } from "../../server/cameras/registry";
+import type { Core } from "../../server/core";
+import { CameraSession, type CloseReason } from "../../server/ingest/camera-session";
+import { READ_BUFFER_BYTES } from "../../server/ingest/read-buffer";
+import { resolveOptions } from "../../server/options";
+import { FakeCamera } from "./helpers/fake-camera";
+import { startReceiver, syntheticJpeg, until, type Harness } from "./helpers/harness";
+import { ManualClock } from "./helpers/manual-clock";
+import { NO_KEYS } from "./helpers/test-keys";
+
+const SCRIBBLE = 0xee;
+
+/** What a session needs of the receiver (clock, options, registry, keys, frame bus, log), without sockets or HTTP. */
+function sessionCore(clock: ManualClock): Core {
+	const options = resolveOptions({ insecureCameras: true, maxCameras: 8 });
+	return { options, clock, log: pino({ level: "silent" }), cameras: new CameraRegistry(options.maxCameras, clock), cameraKeys: NO_KEYS, frames: new FrameBus() } as Partial<Core> as Core;
+}
+
+/** One buffer of `readBytes`, shared by every connection as the listener's is. */
+class ReusedReads {
+	readonly clock = new ManualClock();
+	readonly core = sessionCore(this.clock);
+	readonly frames: ReceivedFrame[] = [];
+	readonly buffer: Uint8Array;
+
+	constructor(readBytes: number) {
+		this.buffer = new Uint8Array(readBytes);
+		this.core.frames.subscribe((_camera: Camera, frame) => void this.frames.push(frame));
+	}
+
+	/** A camera connection, admitted (a camera without a key, as --insecure-cameras allows). */
+	connect(id: string): Connection {
+		const connection = new Connection(this);
+		connection.read(encode({ type: "hello", flags: 0, id, firmware: "1", board: "b", sensor: "s", width: 320, height: 240 }));
+		return connection;
+	}
+}
+
+class Connection {
+	readonly session: CameraSession;
+	closedWith: CloseReason | undefined;
+	readonly #reads: ReusedReads;
+
+	constructor(reads: ReusedReads) {
+		this.#reads = reads;
+		this.session = new CameraSession({ remote: "127.0.0.1:1", write: () => {}, destroy: () => this.session.ended(undefined) },
+			reads.core, { admitted: () => {}, closed: (_session, reason) => void (this.closedWith = reason) });
+	}
+
+	/** `bytes` as reads of the buffer's size (the last one shorter). */
+	read(bytes: Uint8Array): void {
+		for (let at = 0; at < bytes.byteLength; at += this.#reads.buffer.byteLength) this.readOnce(bytes.subarray(at, at + this.#reads.buffer.byteLength));
+	}
+
+	/** `bytes` as one read: into the shared buffer, a view of it to the session, then the buffer overwritten. */
+	readOnce(bytes: Uint8Array): void {
+		const buffer = this.#reads.buffer;
+		buffer.set(bytes);
+		this.session.received(buffer.subarray(0, bytes.byteLength));
+		buffer.fill(SCRIBBLE);
+	}
+}
+
+let seq = 0;
+/** A frame message and its JPEG, the JPEG's filler telling frames apart (never 0xFF, nor the scribble). */
+function frame(size: number, fill = 1 + (seq % 0xe0)): { bytes: Uint8Array; jpeg: Buffer } {
+	const jpeg = syntheticJpeg(size, fill);
+	return { jpeg, bytes: encode({ type: "frame", seq: seq++, captureTime: Date.UTC(2025, 10, 26, 12, 0, 0), width: 320, height: 240, jpeg }) };
+}
+
+describe("ingest through one reused read buffer", () => {
+	it("takes a frame split across two reads at every boundary, and one read per byte", () => {
+		const reads = new ReusedReads(512);
+		const connection = reads.connect("split");
+		const sent: Buffer[] = [];
+		const { bytes: shape } = frame(300);
+		for (let cut = 1; cut < shape.byteLength; cut++) {
+			const { bytes, jpeg } = frame(300);
+			connection.readOnce(bytes.subarray(0, cut));
+			connection.readOnce(bytes.subarray(cut));
+			sent.push(jpeg);
+		}
+		const { bytes, jpeg } = frame(300);
+		for (let at = 0; at < bytes.byteLength; at++) connection.readOnce(bytes.subarray(at, at + 1));
+		sent.push(jpeg);
+		expect(reads.frames.map((taken) => taken.jpeg)).toEqual(sent);
+		expect(connection.closedWith).toBeUndefined();
+	});
+
+	it("takes a frame in one read, and several frames in one read", () => {
+		const reads = new ReusedReads(READ_BUFFER_BYTES);
+		const connection = reads.connect("whole");
+		const one = frame(1000);
+		connection.readOnce(one.bytes);
+		const three = [frame(100), frame(2000), frame(50)];
+		connection.readOnce(Buffer.concat(three.map(({ bytes }) => bytes)));
+		expect(reads.frames.map((taken) => taken.jpeg)).toEqual([one, ...three].map(({ jpeg }) => jpeg));
+	});
+
+	it("takes a frame larger than the read buffer, and the frames around it", () => {
+		const reads = new ReusedReads(1024);
+		const connection = reads.connect("large");
+		const sent = [frame(100), frame(10_000), frame(100)];
+		connection.read(Buffer.concat(sent.map(({ bytes }) => bytes))); // 11 reads, each frame's edges inside one
+		expect(reads.frames.map((taken) => taken.jpeg)).toEqual(sent.map(({ jpeg }) => jpeg));
+	});
+
+	it("hands viewers a buffer of the frame's own: neither the read buffer nor changed by the frames after it", () => {
+		const reads = new ReusedReads(4096);
+		const connection = reads.connect("owned");
+		const whole = frame(1000); // in one read: copied out of it
+		const split = frame(6000); // across reads: assembled out of them
+		connection.read(whole.bytes);
+		connection.read(split.bytes);
+		const [first, second] = reads.frames;
+		for (let n = 0; n < 5; n++) connection.read(frame(3000).bytes);
+		expect(first.jpeg).toEqual(whole.jpeg);
+		expect(second.jpeg).toEqual(split.jpeg);
+		for (const taken of reads.frames) expect(taken.jpeg.buffer).not.toBe(reads.buffer.buffer);
+	});
+
+	it("closes the connection that sends bad bytes, and only it: another's frame across the same buffer stays whole", () => {
+		const reads = new ReusedReads(2048);
+		const good = reads.connect("good");
+		const bad = reads.connect("bad");
+		const kept = frame(3000);
+		good.readOnce(kept.bytes.subarray(0, 1000)); // 1. half of good's frame is held
+		bad.readOnce(Buffer.concat([frame(100).bytes, Buffer.from("GET / HTTP/1.1\r\n\r\n")])); // 2. a frame, then garbage through the same buffer
+		good.readOnce(kept.bytes.subarray(1000)); // 3. the rest of good's frame
+		expect(bad.closedWith).toMatchObject({ code: "XSCAM_ERR_BAD_MAGIC", fault: true });
+		expect(good.closedWith).toBeUndefined();
+		expect(reads.frames.at(-1)!.jpeg).toEqual(kept.jpeg);
+		expect(reads.core.cameras.get("good")!.presence.connection).toBe(good.session);
+		expect(reads.core.cameras.get("bad")!.presence.connection).toBeUndefined();
+	});
+});
+
+describe("ingest over TCP through the listener's read buffer", () => {
+	let harness: Harness;
+	afterEach(async () => {
+		await harness?.close();
+	});
+
+	it("takes two cameras' frames, small and larger than the read buffer, byte for byte", async () => {
+		harness = await startReceiver();
+		const cameras = await Promise.all(["near", "far"].map(async (id) => (await FakeCamera.online(harness.ingestPort, id)).camera));
+		const large = syntheticJpeg(READ_BUFFER_BYTES * 2 + 123, 0x22);
+		const small = syntheticJpeg(700, 0x33);
+		cameras.forEach((camera, i) => {
+			camera.frame(i === 0 ? large : small);
+			camera.frame(i === 0 ? small : large);
+		});
+		await until(() => ["near", "far"].every((id) => harness.receiver.status(id)?.frames.received === 2), "two frames from each");
+		const snapshot = async (id: string) => Buffer.from(await (await fetch(harness.base + "/cameras/" + id + "/snapshot.jpg")).arrayBuffer());
+		const [near, far] = [await snapshot("near"), await snapshot("far")];
+		expect(near.equals(small)).toBe(true); // not toEqual: its diff of half a megabyte would take minutes
+		expect(far.equals(large)).toBe(true);
+		await Promise.all(cameras.map((camera) => camera.close()));
+	});
+});

@@ -1,0 +1,45 @@
+// A CPU profile of the receiver taking frames from the ingest benchmark's load (docs/performance.md,
+// benchmark 4): `node --import tsx scripts/bench/profile-ingest.ts [cameras]`. The receiver runs in
+// this process and the load (frame-flood.ts) in one of its own, as in the benchmark; after a warm-up
+// the V8 profiler samples a window of the receiver alone (not its start), writes the profile to
+// build/profile/ (open it in Chrome's DevTools) and prints the functions with the most self time.
+
+import { once } from "node:events";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { benchReceiver } from "./bench-receiver";
+import { topSelfTime } from "./cpu-profile";
+import { forkScript, nextMessage } from "./forked";
+import { JPEG_BYTES, WARM_UP_MS } from "./ingest";
+
+const PROFILE_MS = 5000;
+const ROWS = 20;
+const OUT = "build/profile";
+
+const cameras = Number(process.argv[2] ?? "1");
+const receiver = benchReceiver();
+const { ingestPort } = await receiver.start();
+const load = forkScript(fileURLToPath(new URL("frame-flood.ts", import.meta.url)), [String(ingestPort), String(cameras), "hello", String(JPEG_BYTES)]);
+await nextMessage<"flooding">(load);
+await sleep(WARM_UP_MS);
+
+const framesTaken = () => receiver.list().reduce((sum, camera) => sum + camera.frames.received, 0);
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.start");
+const framesFrom = framesTaken();
+await sleep(PROFILE_MS);
+const { profile } = await session.post("Profiler.stop");
+const frames = framesTaken() - framesFrom;
+session.disconnect();
+load.disconnect();
+await once(load, "exit");
+await receiver.close();
+
+mkdirSync(OUT, { recursive: true });
+const file = OUT + "/ingest-" + cameras + ".cpuprofile";
+writeFileSync(file, JSON.stringify(profile));
+process.stdout.write("Receiver, " + cameras + " camera(s), " + frames + " frames of " + JPEG_BYTES + " bytes in " + PROFILE_MS + " ms; profile " + file + "\n\n" + topSelfTime(profile, ROWS));
