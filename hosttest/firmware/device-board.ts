@@ -23,6 +23,7 @@ export interface DeviceBoardOptions {
 	onSetDate?: NodeBoardOptions["onSetDate"];
 	/** The firmware asked for a restart (the test boots it again if it wants to). */
 	onRestart?: NodeBoardOptions["onRestart"];
+	network?: NodeBoardOptions["network"];
 }
 
 export interface DeviceBoard extends Board {
@@ -57,6 +58,7 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 		trace: options.trace ?? (() => {}),
 		onSetDate: options.onSetDate,
 		onRestart: options.onRestart ?? (() => {}),
+		network: options.network,
 	});
 	return Object.assign(board, { captured });
 }

@@ -34,6 +34,8 @@ export interface NodeBoardOptions {
 	firmware?: FirmwareSlots;
 	/** The firmware asked for a restart: the owner boots it again (simulated-device.ts, a test); traced when absent. */
 	onRestart?: () => void;
+	/** Puts something between the firmware's sockets and the real ones (hosttest/net/: a bad network). */
+	network?: (real: Network) => Network;
 }
 
 const SIM_FRAMES = new URL("../../modules/sim/camera/frames/", import.meta.url);
@@ -61,7 +63,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		trace: options.trace ?? ((text) => process.stdout.write(text)),
 		config: options.config,
 		radio,
-		network: nodeNetwork,
+		network: options.network ? options.network(nodeNetwork) : nodeNetwork,
 		sensor,
 		frames: {
 			hold: (bytes) => bytes.slice().buffer,
