@@ -51,6 +51,8 @@ async function streamThrough(faults: FaultProxy["faults"], frameBytes: number): 
 		network: (real) => acknowledgedByProxy(real, proxy!), // lwIP's send buffer empties as the receiver acknowledges
 	});
 	device = await boot(board);
+	await receiver.until(() => receiver.messages.length > 0); // the hello: the first connection is there
+	receiver.keepAlive(1); // only the faults may end it
 	return board;
 }
 
@@ -83,16 +85,23 @@ it("under a bandwidth cap of a quarter of its bit rate supersedes frames rather 
 	expect(receiver.connections).toBe(1);
 }, 30_000);
 
+/** The receiver's ping interval in the stall tests: the camera gives up after three silent ones. */
+const PING_INTERVAL_MS = 300;
+
 it("replaces a connection whose writes never drain (a receiver stalled without closing) after three silent ping intervals", async () => {
 	const lines: string[] = [];
 	proxy = new FaultProxy(await receiver.listen());
-	receiver.pingInterval = 300;
+	receiver.pingInterval = PING_INTERVAL_MS;
 	const board = deviceBoard({ port: await proxy.listen(), sensorFps: SENSOR_FPS, frameRate: SENSOR_FPS, frameBytes: 20_000, trace: (text) => lines.push(text) });
 	device = await boot(board);
-	await receiver.until(() => receiver.frames.length >= 3);
-	// 1. a blackhole: the connection stays open, nothing moves either way, the camera's writes pile up
+	await receiver.until(() => receiver.frames.length >= 1);
+	receiver.keepAlive(1);
+	// 1. pinged, the connection outlives many ping intervals: only silence ends it
+	await new Promise((resolve) => setTimeout(resolve, 6 * PING_INTERVAL_MS));
+	expect(receiver.connections).toBe(1);
+	// 2. a blackhole: the connection stays open, nothing moves either way, the camera's writes pile up
 	proxy.stall(1);
-	// 2. the camera gives up on it and streams on a new one
+	// 3. the camera gives up on it and streams on a new one
 	await receiver.until(() => receiver.frames.some((frame) => frame.connection === 2));
 	expect(lines.filter((line) => line.includes("server silent for 3 ping intervals"))).toHaveLength(1);
 	expect(proxy.connections).toBe(2);
