@@ -71,9 +71,9 @@ describe("slow and idle peers", () => {
 	it("holds at most --max-pending of " + IDLE + " idle connections, refuses the rest at once, keeps a streaming camera going, and admits a camera after the hello timeout", async () => {
 		harness = await startReceiver({ helloTimeoutMs: HELLO_TIMEOUT_MS });
 		const { camera } = await FakeCamera.online(harness.ingestPort, "streaming");
-		// 1. the flood, in batches the listen backlog can take
+		// 1. the flood, in batches the listen backlog (511) takes without dropping a SYN
 		const idle: FakeCamera[] = [];
-		for (let batch = 0; batch < IDLE / 500; batch++) idle.push(...await Promise.all(Array.from({ length: 500 }, () => FakeCamera.connect(harness.ingestPort))));
+		for (let batch = 0; batch < IDLE / 100; batch++) idle.push(...await Promise.all(Array.from({ length: 100 }, () => FakeCamera.connect(harness.ingestPort))));
 		const refusedNow = await Promise.all(idle.map((peer) => Promise.race([peer.closed.then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000))])));
 		const open = idle.filter((peer) => !peer.socket.destroyed);
 		// 2. the receiver kept exactly its bound, and the refused were closed without waiting for a timeout
@@ -91,5 +91,5 @@ describe("slow and idle peers", () => {
 		expect(harness.receiver.status("late")!.online).toBe(true);
 		await late.close();
 		await camera.close();
-	}, 60_000); // 10,000 real connections on a loaded 2-core machine: the bound only turns a hang into a failure
+	}, 120_000); // a loopback connection costs this machine about 2.3 ms (plain node:net alike): 10,000 take 25 s idle, more loaded
 });
