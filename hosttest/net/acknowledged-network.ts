@@ -39,8 +39,6 @@ export function acknowledgedByProxy(network: Network, proxy: FaultProxy): Networ
 			});
 			return {
 				...wire,
-				write: (bytes) => wire.write(bytes),
-				setReceiving: (receiving) => wire.setReceiving(receiving),
 				close: () => {
 					updates.delete(update);
 					wire.close();

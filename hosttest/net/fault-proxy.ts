@@ -40,24 +40,23 @@ function seeded(seed: number): () => number {
 
 /** One direction of one connection: bytes from `source` reach `sink` as the faults allow, in order. */
 class Lane {
+	/** Bytes written on to the sink. */
+	delivered = 0;
+	stalled = false;
 	readonly #source: Socket;
 	readonly #sink: Socket;
 	readonly #proxy: FaultProxy;
+	readonly #onDelivered: () => void;
 	readonly #queue: { bytes: Buffer; due: number }[] = [];
 	#queued = 0;
 	#lastDue = 0; // when the previous chunk's last byte got through: nothing is due before it
 	#timer: NodeJS.Timeout | undefined;
-	stalled = false;
-
-	/** Bytes written on to the sink. */
-	delivered = 0;
-	readonly #onDelivered: () => void;
 
 	constructor(source: Socket, sink: Socket, proxy: FaultProxy, onDelivered: () => void = () => {}) {
-		this.#onDelivered = onDelivered;
 		this.#source = source;
 		this.#sink = sink;
 		this.#proxy = proxy;
+		this.#onDelivered = onDelivered;
 		source.on("data", (data: Buffer) => {
 			for (let at = 0; at < data.byteLength; at += SLICE) this.#enqueue(data.subarray(at, at + SLICE));
 			if (this.#queued >= HIGH_WATER) source.pause();
@@ -81,7 +80,7 @@ class Lane {
 		if (lost) this.#proxy.lost++;
 		const arrives = Date.now() + delayMs + (lost ? RETRANSMIT_MS : 0);
 		const sending = bytesPerSecond ? (bytes.byteLength * 1000) / bytesPerSecond : 0;
-		this.#lastDue = Math.max(arrives, this.#lastDue + sending);
+		this.#lastDue = Math.max(arrives, this.#lastDue) + sending; // behind the cap, a chunk waits for the one before
 		this.#queue.push({ bytes, due: this.#lastDue });
 		this.#queued += bytes.byteLength;
 	}
