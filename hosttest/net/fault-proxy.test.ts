@@ -64,7 +64,7 @@ it("takes at least size / rate to carry bytes under a cap", async () => {
 	expect(proxy.delivered(1)).toBe(50_000);
 });
 
-it("moves nothing either way through a blackhole, which stays open: the sender's writes pile up in its own socket", async () => {
+it("moves nothing through a blackhole, which stays open: the sender's writes pile up in its own socket", async () => {
 	const { client, arrived } = await through({});
 	client.write(counting(1000));
 	await until(() => arrived().byteLength === 1000);
