@@ -26,6 +26,7 @@ export interface DeviceBoardOptions {
 	/** Where the firmware's listeners listen on loopback (its setup page's port 80 needs root here). */
 	listenOn?: NodeBoardOptions["listenOn"];
 	onListening?: NodeBoardOptions["onListening"];
+	network?: NodeBoardOptions["network"];
 }
 
 export interface DeviceBoard extends Board {
@@ -62,6 +63,7 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 		onRestart: options.onRestart ?? (() => {}),
 		listenOn: options.listenOn,
 		onListening: options.onListening,
+		network: options.network,
 	});
 	return Object.assign(board, { captured });
 }

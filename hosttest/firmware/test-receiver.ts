@@ -23,6 +23,7 @@ export class TestReceiver {
 	connections = 0;
 	#server: Server | undefined;
 	#waiters: (() => boolean)[] = [];
+	readonly #pinging = new Set<NodeJS.Timeout>();
 	pingInterval = 5000;
 	/**
 	 * What it does with a camera that authenticates, not knowing its key: "welcome" it at once (as a
@@ -47,6 +48,8 @@ export class TestReceiver {
 
 	/** Closes the listener and every connection (the server went away). */
 	async close(): Promise<void> {
+		for (const pinging of this.#pinging) clearInterval(pinging);
+		this.#pinging.clear();
 		for (const socket of this.sockets) socket.destroy();
 		this.sockets.length = 0;
 		const server = this.#server;
@@ -76,6 +79,24 @@ export class TestReceiver {
 		const answered = () => this.messages.find((message): message is ControlResult => message.type === "controlResult" && message.requestId === requestId);
 		await this.until(() => answered() !== undefined);
 		return answered()!;
+	}
+
+	/**
+	 * Pings `connection` three times per ping interval until it closes, except while it is paused (a
+	 * stalled receiver neither reads nor pings), as a receiver does: without pings, a camera takes the
+	 * receiver for gone after three silent intervals.
+	 */
+	keepAlive(connection: number): void {
+		const socket = this.sockets[connection - 1];
+		let token = 0;
+		const pinging = setInterval(() => {
+			if (!socket.isPaused()) socket.write(encode({ type: "ping", token: token++ }));
+		}, this.pingInterval / 3);
+		this.#pinging.add(pinging);
+		socket.once("close", () => {
+			clearInterval(pinging);
+			this.#pinging.delete(pinging);
+		});
 	}
 
 	/** Stops reading a connection (1 = the first): a slow network or a stalled server, as TCP sees it. */

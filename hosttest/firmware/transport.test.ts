@@ -38,6 +38,7 @@ it("on a slow link sends the newest frames and holds at most one in flight and o
 	const board = deviceBoard({ port: server.port, sensorFps: 50, frameRate: 50, frameBytes: 200_000 });
 	device = await boot(board);
 	await server.until(() => server.frames.length >= 3);
+	server.keepAlive(1); // on a loaded machine the test outlasts three silent ping intervals: only the stall may matter
 
 	// 1. the receiver stops reading: the kernel buffers fill, then the device's writes stall
 	server.pause(1);
@@ -86,6 +87,9 @@ it("notices a half-open connection by its silence, and reconnects", async () => 
 	server.pingInterval = 200; // the device gives up after three silent intervals
 	device = await boot(deviceBoard({ port: server.port }));
 	await server.until(() => server.frames.length >= 1);
+	server.keepAlive(1);
+	await sleep(6 * server.pingInterval); // pinged, the connection outlives many intervals: only silence ends it
+	expect(server.connections).toBe(1);
 	server.pause(1); // the receiver neither reads nor pings: as after a power cut on its side
 	await server.until(() => server.connections === 2);
 	await server.until(() => server.frames.some((frame) => frame.connection === 2));

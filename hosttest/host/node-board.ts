@@ -40,6 +40,8 @@ export interface NodeBoardOptions {
 	 */
 	listenOn?: (port: number) => number;
 	onListening?: (port: number, hostPort: number) => void;
+	/** Puts something between the firmware's sockets and the real ones (hosttest/net/: a bad network). */
+	network?: (real: Network) => Network;
 }
 
 const SIM_FRAMES = new URL("../../modules/sim/camera/frames/", import.meta.url);
@@ -68,7 +70,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		trace,
 		config: options.config,
 		radio,
-		network: nodeNetwork(options, trace),
+		network: options.network ? options.network(nodeNetwork(options, trace)) : nodeNetwork(options, trace),
 		sensor,
 		frames: {
 			hold: (bytes) => bytes.slice().buffer,
