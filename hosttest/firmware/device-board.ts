@@ -11,6 +11,8 @@ export interface DeviceBoardOptions {
 	sensorModel?: string;
 	/** Frames per second the sensor captures. */
 	sensorFps?: number;
+	/** Camera faults; the test may change them while the firmware runs. */
+	cameraFaults?: { failsInit?: boolean; stalled?: boolean };
 	/** Each JPEG is padded to at least this many bytes. */
 	frameBytes?: number;
 	frameRate?: number;
@@ -50,6 +52,7 @@ export function deviceBoard(options: DeviceBoardOptions): DeviceBoard {
 		radio: options.radio ?? { associateDelay: 5, dhcpDelay: 5 },
 		sensor: {
 			model: options.sensorModel,
+			faults: options.cameraFaults,
 			fps: () => options.sensorFps ?? 60,
 			capture: (width, height, frameNumber) => {
 				const jpeg = markedJpeg(frameNumber, width, height, options.frameBytes);

@@ -60,6 +60,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		model,
 		fps: options.sensor?.fps ?? sensorModel(model).fps,
 		registers: newSensorRegisters(),
+		faults: options.sensor?.faults,
 		capture: options.sensor?.capture ??
 			((width, height, frameNumber, time) => renderTestPattern({ width, height, cameraId: id, frameNumber, captureTime: time })),
 	};

@@ -19,6 +19,7 @@ import type Preference from "preference";
 import type Time from "time";
 import type Timer from "timer";
 import type Boot from "xscam-boot";
+import { CameraWatchdog, cameraFailedToStart, type CameraRestartIO } from "../camera/camera-watchdog";
 import { Capture } from "../camera/capture";
 import { FlashLed } from "../camera/flash-led";
 import { FRAME_SIZES } from "../camera/frame-sizes";
@@ -74,6 +75,8 @@ export class Device {
 	#settings: Settings;
 	readonly led: FlashLed | undefined;
 	readonly #setupFallback: SetupFallback | undefined;
+	readonly #cameraRestarts: CameraRestartIO;
+	#cameraWatchdog: CameraWatchdog | undefined;
 
 	/**
 	 * Opens the camera; throws a config error when the sensor does not offer the configured frame size.
@@ -85,20 +88,28 @@ export class Device {
 		const freeMemory = io.Instrumentation.map("System Free Memory"); // undefined in release builds
 		const frameSize = frameSizeAtStart(io.Preference, settings.frameSize);
 		const [width, height] = FRAME_SIZES[frameSize];
-		const capture = this.capture = new Capture({
-			Camera: io.Camera, width, height, frameRate: settings.frameRate,
-			onFrame: (frame, time) => this.session.offer(frame, time),
-		});
-		const sensor = describeSensor(capture.sensor);
-		if (sensor.frameSizes.length && !sensor.frameSizes.includes(settings.frameSize))
-			throw configError("frameSize", "one of the " + sensor.model + "'s sizes, " + sensor.frameSizes.join(", "), settings.frameSize);
-		log("camera " + capture.sensor + " " + frameSize + " " + capture.width + "x" + capture.height + " at most " + settings.frameRate + " fps");
 		const restartSoon = (why: string) => {
 			if (this.#restarting) return;
 			this.#restarting = true;
 			log("restarting: " + why);
 			io.Timer.set(() => io.Boot.restart(), RESTART_DELAY_MS);
 		};
+		const cameraRestarts = this.#cameraRestarts = { Timer: io.Timer, Preference: io.Preference, log, restart: restartSoon };
+		let capture: Capture;
+		try {
+			capture = this.capture = new Capture({
+				Camera: io.Camera, width, height, frameRate: settings.frameRate,
+				onFrame: (frame, time) => this.session.offer(frame, time),
+			});
+		}
+		catch (error) {
+			cameraFailedToStart(cameraRestarts, (error as Error).message); // "camera init failed": main() logs it too
+			throw error;
+		}
+		const sensor = describeSensor(capture.sensor);
+		if (sensor.frameSizes.length && !sensor.frameSizes.includes(settings.frameSize))
+			throw configError("frameSize", "one of the " + sensor.model + "'s sizes, " + sensor.frameSizes.join(", "), settings.frameSize);
+		log("camera " + capture.sensor + " " + frameSize + " " + capture.width + "x" + capture.height + " at most " + settings.frameRate + " fps");
 		const moves = this.#moves = new NetworkMoves({
 			Timer: io.Timer, Preference: io.Preference, config, current: () => this.#settings, switchTo: (to) => this.#switchTo(to), log,
 		});
@@ -198,12 +209,14 @@ export class Device {
 	start(): void {
 		this.link.start();
 		this.capture.start();
+		this.#cameraWatchdog = new CameraWatchdog({ ...this.#cameraRestarts, captured: () => this.capture.captured });
 	}
 
 	/** For the hosts (tests, simulator); a device runs until power-off. */
 	close(): void {
 		this.#moves.close();
 		this.#setupFallback?.close();
+		this.#cameraWatchdog?.close();
 		this.session.stop();
 		this.link.close();
 		this.capture.close();

@@ -29,6 +29,8 @@ export interface Sensor {
 	/** The JPEG of frame `frameNumber` (from 1), captured at `time` (ms). */
 	capture(width: number, height: number, frameNumber: number, time: number): Uint8Array;
 	readonly registers: SensorRegisters;
+	/** Faults a test makes: `esp_camera_init` fails (wrong pins, no sensor), or the driver stops delivering frames. */
+	readonly faults?: { failsInit?: boolean; stalled?: boolean };
 }
 
 /** A disposable frame's bytes, as the environment hands them out and takes them back. */
@@ -109,6 +111,7 @@ export class SimulatedCamera {
 		this.#onReadable = callback<OnReadable>(settings, "onReadable");
 		copyTarget(this, settings);
 		this.#environment = environment;
+		if (environment.sensor.faults?.failsInit) throw new Error("camera init failed"); // camera.c, when esp_camera_init fails
 		[this.#width, this.#height] = environment.sensor.size ?? snap(settings.width ?? 240, settings.height ?? 176, sensorModel(environment.sensor.model).maxSize);
 		this.#capture(); // camera.c blocks until the first frame, which stays ready in a slot
 	}
@@ -258,6 +261,7 @@ export class SimulatedCamera {
 	}
 
 	#capture(): void {
+		if (this.#environment.sensor.faults?.stalled) return; // the driver's "Failed to get the frame on time": nothing comes
 		const counts = this.#environment.cameraCounts;
 		counts.captured++;
 		const id = ++this.#frameNumber;
