@@ -26,3 +26,12 @@ it.each(files)("%s uses no Node or browser global", (file) => {
 	const code = readFileSync(join(SRC, file), "utf8").replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "").replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
 	expect(code.match(FORBIDDEN_GLOBALS)?.[0]).toBeUndefined();
 });
+
+// mcconfig builds only the modules the manifest names: a folder of src/ it does not map is left out, and
+// the device aborts at start on the first import of it (the JavaScript stage does not link imports).
+const folders = [...new Set(files.map((file) => file.split(/[\\/]/).slice(0, -1).join("/")).filter((folder) => folder !== ""))];
+const manifest = JSON.parse(readFileSync(join(SRC, "../manifest.json"), "utf8")) as { modules: { [specifier: string]: unknown } };
+
+it.each(folders)("manifest.json builds src/%s", (folder) => {
+	expect(manifest.modules["xscam/" + folder + "/*"]).toBe("./src/" + folder + "/*");
+});
