@@ -3,7 +3,8 @@
 // same specifiers. The SDK calls this default export once, with no arguments, after its setup modules
 // (xs/platforms/mc/xsHosts.c). Nothing may escape from here: on the ESP32 an uncaught exception aborts
 // and restarts the chip, and a device that restarts into the same error loops forever. So a bad config
-// value, or a camera that does not start, stops here with one line and the device stays up, idle.
+// value stops here with one line and the device stays up, idle; a camera that does not start is retried
+// by a counted restart (camera/camera-watchdog.ts), then stays idle too.
 // A camera with nothing to join or stream to, or whose last start asked for it, starts in setup mode
 // instead (setup/setup-mode.ts): its own access point and setup page.
 
