@@ -53,6 +53,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 	};
 	const radio = new Radio(timers, options.radio);
 	const trace = options.trace ?? ((text: string) => void process.stdout.write(text));
+	const network = nodeNetwork(options, trace);
 	for (const accessPoint of options.accessPoints ?? []) radio.addAccessPoint(accessPoint);
 	const id = String(options.config.commandLine.id ?? options.config.manifest.id ?? "camera");
 	const model = options.sensor?.model ?? "OV2640";
@@ -71,7 +72,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 		trace,
 		config: options.config,
 		radio,
-		network: options.network ? options.network(nodeNetwork(options, trace)) : nodeNetwork(options, trace),
+		network: options.network?.(network) ?? network,
 		sensor,
 		frames: {
 			hold: (bytes) => bytes.slice().buffer,

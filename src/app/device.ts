@@ -37,6 +37,7 @@ import { UpdateTrial } from "../update/update-trial";
 import { DeviceClock } from "./clock";
 import { DeviceControls } from "./control";
 import { NetworkMoves } from "./network-move";
+import { restarter } from "./restart";
 import { type Config, configError, type Settings } from "./settings";
 import { FIRMWARE_VERSION } from "./version";
 
@@ -58,9 +59,6 @@ export interface DeviceIO {
 	PWM: typeof PWM;
 }
 
-/** Long enough for the answer that announced a restart (a control result, an update's status) to leave. */
-const RESTART_DELAY_MS = 500;
-
 export class Device {
 	readonly link: WifiLink;
 	readonly capture: Capture;
@@ -69,7 +67,6 @@ export class Device {
 	readonly controls: DeviceControls;
 	readonly updater: FirmwareUpdater;
 	readonly trial: UpdateTrial;
-	#restarting = false;
 	readonly #moves: NetworkMoves;
 	readonly #newSession: (settings: Settings) => Session;
 	#settings: Settings;
@@ -88,12 +85,7 @@ export class Device {
 		const freeMemory = io.Instrumentation.map("System Free Memory"); // undefined in release builds
 		const frameSize = frameSizeAtStart(io.Preference, settings.frameSize);
 		const [width, height] = FRAME_SIZES[frameSize];
-		const restartSoon = (why: string) => {
-			if (this.#restarting) return;
-			this.#restarting = true;
-			log("restarting: " + why);
-			io.Timer.set(() => io.Boot.restart(), RESTART_DELAY_MS);
-		};
+		const restartSoon = restarter(io, log);
 		const cameraRestarts = this.#cameraRestarts = { Timer: io.Timer, Preference: io.Preference, log, restart: restartSoon };
 		let capture: Capture;
 		try {

@@ -125,11 +125,12 @@ export function readSettings(config: Config): Settings {
 		(value) => utf8Length(value) >= 1 && utf8Length(value) <= 32);
 	const password = text(config, "password", "\"\" for an open network, 8 to 63 printable ASCII characters, or 64 hex digits",
 		(value) => value === "" || (value.length >= 8 && value.length <= 63 && PRINTABLE_ASCII.test(value)) || HEX_64.test(value), true);
+	let entries: ReceiverEntry[] | undefined;
 	const server = text(config, "server", "the receiver's host name or IPv4 address, or a list of up to " + MAX_RECEIVERS +
-		" of them, each with :port where it is not `port` (a:8700,b:8701)", (value) => receiverList(value, 1) !== undefined);
+		" of them, each with :port where it is not `port` (a:8700,b:8701)", (value) => (entries = receiverEntries(value)) !== undefined);
 	const port = number(config, "port", "an integer 1..65535", DIGITS,
 		(value) => value >= 1 && value <= 65535);
-	const receivers = receiverList(server, port)!;
+	const receivers = entries!.map((entry) => ({ server: entry.server, port: entry.port ?? port }));
 	const id = readId(config);
 	const keyText = config.key === undefined ? "" : text(config, "key", "\"\" or the " + 2 * KEY_BYTES + " hex digits `xscam-server keys add " +
 		id + "` printed", (value) => value === "" || HEX_64.test(value), true);
@@ -156,18 +157,21 @@ export function readSettings(config: Config): Settings {
 	};
 }
 
-/** `host[:port],…` as receivers, `port` where an entry gives none; undefined when any entry is not one. */
-function receiverList(text: string, port: number): ReceiverAddress[] | undefined {
+/** A receiver of the `server` list, with its own port if it gives one. */
+type ReceiverEntry = { server: string; port: number | undefined };
+
+/** `host[:port],…`; undefined when any entry is not one. */
+function receiverEntries(text: string): ReceiverEntry[] | undefined {
 	const entries = text.split(",");
 	if (entries.length > MAX_RECEIVERS) return undefined;
-	const receivers: ReceiverAddress[] = [];
+	const receivers: ReceiverEntry[] = [];
 	for (const entry of entries) {
 		const colon = entry.lastIndexOf(":");
 		const host = colon < 0 ? entry : entry.slice(0, colon);
 		const given = colon < 0 ? undefined : entry.slice(colon + 1);
 		if (!(host.length <= 253 && HOST_PATTERN.test(host) && (!DOTTED_DIGITS.test(host) || isIPv4(host)))) return undefined;
 		if (given !== undefined && !(DIGITS.test(given) && Number(given) >= 1 && Number(given) <= 65535)) return undefined;
-		receivers.push({ server: host, port: given === undefined ? port : Number(given) });
+		receivers.push({ server: host, port: given === undefined ? undefined : Number(given) });
 	}
 	return receivers;
 }

@@ -15,6 +15,7 @@ import type Preference from "preference";
 import type Timer from "timer";
 import type WiFi from "wifi";
 import type Boot from "xscam-boot";
+import { restarter } from "../app/restart";
 import { saveNetwork, withOverrides } from "../app/saved-settings";
 import { type Config, isUnconfigured, readSettings, readSetupSettings } from "../app/settings";
 import { readUtf8, utf8Length, writeUtf8 } from "../protocol/utf8";
@@ -47,8 +48,6 @@ export const SETUP_WINDOW_MS = 10 * 60_000;
 /** A form of the page's fields is far below this; more is read and dropped, then refused. */
 const MAX_BODY_BYTES = 2048;
 const SSID_BYTES = 32;
-/** Long enough for the saved page to leave before the restart. */
-const RESTART_DELAY_MS = 500;
 /** Station and access point: a scan needs the station. */
 const STATION_AND_ACCESS_POINT = 3;
 
@@ -67,11 +66,12 @@ export class SetupMode {
 	#scanning = false;
 	#server: HTTPServer | undefined;
 	#backToStation: TimerId | undefined;
-	#restarting = false;
+	readonly #restart: (why: string) => void;
 
 	/** Throws a config error when there is no setupPassword: an open setup access point would let anyone in range re-point the camera. */
 	constructor(options: SetupOptions) {
 		this.#options = options;
+		this.#restart = restarter(options.io, options.log);
 		const { id, setupPassword } = readSetupSettings(options.config);
 		this.accessPoint = ("xscam-" + id).slice(0, SSID_BYTES); // an id is ASCII: a character is a byte
 		this.#setupPassword = setupPassword;
@@ -197,13 +197,6 @@ export class SetupMode {
 			this.#scanning = false;
 			this.#options.log("setup: cannot scan (" + (error as Error).message + ")");
 		}
-	}
-
-	#restart(why: string): void {
-		if (this.#restarting) return;
-		this.#restarting = true;
-		this.#options.log("restarting: " + why);
-		this.#options.io.Timer.set(() => this.#options.io.Boot.restart(), RESTART_DELAY_MS);
 	}
 }
 
