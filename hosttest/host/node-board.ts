@@ -2,6 +2,7 @@
 // a sensor that makes real JPEGs, and a radio whose access points the caller controls.
 
 import { createHash } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { lookup } from "node:dns";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, isIPv4, Socket } from "node:net";
@@ -142,6 +143,14 @@ function nodeNetwork(options: NodeBoardOptions, trace: (text: string) => void): 
 			socket.on("connect", () => events.onConnected());
 			socket.connect(port, address);
 			return socketWire(socket, events);
+		},
+		datagrams() {
+			const socket = createSocket("udp4");
+			socket.on("error", (error) => trace("host: datagram socket: " + error.message + "\n"));
+			return {
+				send: (bytes, address, port) => socket.send(Buffer.from(bytes), port, address), // a copy: the firmware reuses its buffer
+				close: () => socket.close(),
+			};
 		},
 		resolve(host, callback) {
 			lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));

@@ -21,7 +21,7 @@ import { CONNECTED } from "./radio";
 export const SEND_BUFFER = 8192;
 export const RECEIVE_WINDOW = 8192;
 
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+export const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
 
 type OnCount = (this: TCP, count: number) => void;
 type OnError = (this: TCP) => void;
