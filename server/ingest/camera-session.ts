@@ -257,7 +257,10 @@ export class CameraSession implements CameraConnection {
 		this.#send({ type: "welcome", serverTime: clock.now(), pingInterval: options.pingIntervalMs, maxBodyBytes: options.maxBodyBytes });
 		this.#cancelTimer = clock.every(options.pingIntervalMs, () => this.#tick());
 		const channel = this.#channel;
-		if (channel) this.#cancelReports = clock.every(DATAGRAM_REPORT_MS, () => this.#send({ type: "datagramReport", ...channel.counts, jitter: channel.jitter }));
+		if (channel) this.#cancelReports = clock.every(DATAGRAM_REPORT_MS, () => {
+			const { completed, lost, rejected } = channel.counts;
+			this.#send({ type: "datagramReport", completed, lost, rejected, jitter: channel.jitter });
+		});
 		log.info({
 			camera: camera.id, remote: this.remote, firmware: hello.firmware, board: hello.board, sensor: hello.sensor,
 			width: hello.width, height: hello.height, connections: camera.presence.connections, replaced: replaced?.remote, authenticated, datagrams: channel !== undefined,

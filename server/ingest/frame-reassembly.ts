@@ -29,11 +29,16 @@ export interface ReassemblyCounts {
 
 export class FrameReassembly implements ReassemblyCounts {
 	completed = 0;
-	lost = 0;
 	rejected = 0;
 	readonly #maxBodyBytes: number;
 	readonly #frames: InProgress[] = []; // oldest first
-	#newest: number | undefined; // the last frame completed: it and every frame before it are done with
+	#floor: number | undefined; // the newest frame completed or given up: it and every frame before it are done with
+	#first: number | undefined; // the oldest frame a datagram came for
+
+	/** Frames done with (completed or given up, from the first one seen) that were not completed. */
+	get lost(): number {
+		return this.#floor === undefined ? 0 : ((this.#floor - this.#first! + 1) >>> 0) - this.completed;
+	}
 
 	/** Frames whose body is at most `maxBodyBytes`. */
 	constructor(maxBodyBytes: number) {
@@ -44,10 +49,11 @@ export class FrameReassembly implements ReassemblyCounts {
 	take(datagram: FrameDatagram, now: number): Uint8Array | undefined {
 		this.#expire(now);
 		const { seq, index, count, piece } = datagram;
-		if (this.#newest !== undefined && !isAfter(seq, this.#newest)) return this.#reject(); // done with, or given up
+		if (this.#floor !== undefined && !isAfter(seq, this.#floor)) return this.#reject(); // done with, or given up
 		let frame = this.#frames.find((candidate) => candidate.seq === seq);
+		if (this.#first === undefined || isAfter(this.#first, seq)) this.#first = seq;
 		if (!frame) {
-			if (this.#frames.length === FRAMES_IN_PROGRESS) this.#frames.shift();
+			if (this.#frames.length === FRAMES_IN_PROGRESS) this.#giveUp();
 			frame = { seq, pieces: new Array(count), missing: count, bytes: 0, startedAt: now };
 			this.#frames.push(frame);
 		}
@@ -70,9 +76,7 @@ export class FrameReassembly implements ReassemblyCounts {
 		for (let i = 1; i < pieces.length - 1; i++) if (pieces[i]!.byteLength !== size) return this.#reject();
 		const body = Buffer.concat(pieces as Uint8Array[], frame.bytes); // the one copy of the JPEG
 		if (body.byteLength <= FRAME_FIELDS_BYTES || body.readUInt32BE(0) !== frame.seq) return this.#reject();
-		// the frames between the last one completed and this one will never be handed on
-		if (this.#newest !== undefined) this.lost += (frame.seq - this.#newest - 1) >>> 0;
-		this.#newest = frame.seq;
+		this.#doneWith(frame.seq); // and with it every frame before it: they can no longer be handed on in order
 		this.completed++;
 		const newer = this.#frames.filter((candidate) => isAfter(candidate.seq, frame.seq));
 		this.#frames.splice(0, this.#frames.length, ...newer);
@@ -80,7 +84,16 @@ export class FrameReassembly implements ReassemblyCounts {
 	}
 
 	#expire(now: number): void {
-		while (this.#frames.length > 0 && now - this.#frames[0].startedAt > REASSEMBLY_DEADLINE_MS) this.#frames.shift();
+		while (this.#frames.length > 0 && now - this.#frames[0].startedAt > REASSEMBLY_DEADLINE_MS) this.#giveUp();
+	}
+
+	/** Gives up the frame begun first (and every frame before it). */
+	#giveUp(): void {
+		this.#doneWith(this.#frames.shift()!.seq);
+	}
+
+	#doneWith(seq: number): void {
+		if (this.#floor === undefined || isAfter(seq, this.#floor)) this.#floor = seq;
 	}
 
 	#reject(): undefined {

@@ -35,10 +35,18 @@ export class DatagramPace {
 		return this.#rate;
 	}
 
-	/** Whether a frame captured at `time` may go now; if so, it is counted as gone. */
+	/**
+	 * Whether a frame captured at `time` may go now; if so, it is counted as gone. Frames come at the
+	 * camera's own interval, so the next one is due an interval after the last one was due (not after it
+	 * went), up to one interval late: the rate holds on average, and a pause earns no burst.
+	 */
 	take(time: number): boolean {
 		if (time < this.#next) return false;
-		this.#next = this.#rate === Infinity ? -Infinity : time + 1000 / this.#rate;
+		if (this.#rate === Infinity) this.#next = -Infinity;
+		else {
+			const interval = 1000 / this.#rate;
+			this.#next = (this.#next === -Infinity ? time : Math.max(this.#next, time - interval)) + interval;
+		}
 		return true;
 	}
 
