@@ -6,6 +6,7 @@
 //   2. fan-out: the receiver's fan-out with a stalled viewer, in wall time and memory (noisy): scripts/bench/fan-out.ts.
 //   3. many-clients: RTSP against MJPEG at 1, 10 and 100 clients, in frames/s, frame age and CPU (noisy): scripts/bench/many-clients.ts.
 //   4. ingest: the receiver taking frames as fast as cameras send them, against a byte sink (noisy): scripts/bench/ingest.ts.
+//   5. transport: frames over UDP against TCP through the same loss and delay, at the viewer (noisy): scripts/bench/transport.ts.
 // `npm run bench -- --only ingest` (or --only xs,fan-out, …) runs some of them.
 
 import { writeFileSync } from "node:fs";
@@ -15,6 +16,9 @@ import { parseArgs } from "node:util";
 import { benchFanOut, type FanOutRun } from "./bench/fan-out";
 import { benchIngest, INGEST_CAMERAS, JPEG_BYTES, REPETITIONS, WARM_UP_MS, WINDOW_MS, type IngestResult } from "./bench/ingest";
 import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
+import {
+	benchTransport, DELAY_MS, FRAME_RATE as TRANSPORT_FPS, JPEG_BYTES as TRANSPORT_JPEG_BYTES, LOSSES, WINDOW_MS as TRANSPORT_WINDOW_MS, type TransportRun,
+} from "./bench/transport";
 import { benchXsFramePath, SEND_BUFFER } from "./bench/xs-frame-path";
 
 const integer = new Intl.NumberFormat("en-US");
@@ -88,7 +92,23 @@ function ingestRows(results: IngestResult[]): string[][] {
 	});
 }
 
-const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest"] as const;
+function transportRows(runs: TransportRun[]): string[][] {
+	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+	return LOSSES.flatMap((loss) => {
+		const tcp = runs.find((run) => run.loss === loss && run.transport === "tcp")!;
+		const udp = runs.find((run) => run.loss === loss && run.transport === "udp")!;
+		const row = (what: string, read: (run: TransportRun) => number, show: (value: number) => string) =>
+			[(loss * 100).toFixed(0) + "%", what, show(read(tcp)), show(read(udp)), ratio(read(udp), read(tcp))];
+		return [
+			row("frames/s at the viewer", (run) => run.fps, fixed(1)),
+			row("age of what it sees (capture to last byte), median, ms", (run) => run.ageP50Ms, fixed(0)),
+			row("age, 99th percentile, ms", (run) => run.ageP99Ms, fixed(0)),
+			[(loss * 100).toFixed(0) + "%", "UDP paced to, frames/s", "", udp.pacedRate === null ? "not paced" : udp.pacedRate.toFixed(1), ""],
+		];
+	});
+}
+
+const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 const { values: flags } = parseArgs({ options: { only: { type: "string" } } });
 const only = flags.only === undefined ? [...BENCHMARKS] : flags.only.split(",").map((name) => name.trim());
@@ -140,6 +160,17 @@ if (runs("ingest")) {
 		"each in a fresh process, one after the other, " + REPETITIONS + " times; window " + WINDOW_MS + " ms after " + WARM_UP_MS + " ms of warm-up; medians. " +
 		"1-minute load average " + loadBefore.toFixed(2) + " before, " + loadavg()[0].toFixed(2) + " after. Ratio receiver/sink: 1 is as fast as the sink.\n\n" +
 		table(["cameras", "", "byte sink (baseline)", "receiver", "receiver/sink"], ingestRows(ingest)) + "\n");
+}
+
+if (runs("transport")) {
+	const loadBefore = loadavg()[0];
+	const transport = results.transport = await benchTransport();
+	process.stdout.write("## 5. Frames over UDP against TCP, through the same loss and " + DELAY_MS + " ms of delay (wall clock: noisy, this machine only)\n\n" +
+		"The unchanged firmware on the Node host (its 8 KB send buffer acknowledged as the far end takes the bytes), " + integer.format(TRANSPORT_JPEG_BYTES) +
+		"-byte VGA frames at " + TRANSPORT_FPS + " fps, to the receiver through hosttest/net/'s proxies (TCP: a lost segment comes " +
+		"200 ms late with everything behind it; UDP: a lost datagram is gone), one MJPEG viewer; window " + TRANSPORT_WINDOW_MS + " ms after 3 s of warm-up. " +
+		"1-minute load average " + loadBefore.toFixed(2) + " before, " + loadavg()[0].toFixed(2) + " after. Ratio UDP/TCP: above 1 is more frames, or older ones, for UDP.\n\n" +
+		table(["loss", "", "TCP", "UDP", "UDP/TCP"], transportRows(transport)) + "\n");
 }
 
 const resultsFile = resolve("bench-results.json");
