@@ -32,6 +32,11 @@ export class DatagramFaultProxy {
 	#out: Socket | undefined;
 	#lastDue = 0; // when the cap lets the previous datagram's last byte through
 
+	/** Datagrams held for their delay or behind the cap. */
+	get waiting(): number {
+		return this.#timers.size;
+	}
+
 	constructor(target: { address: string; port: number }, faults: DatagramFaults = {}, seed = 1) {
 		this.#target = target;
 		this.faults = faults;
