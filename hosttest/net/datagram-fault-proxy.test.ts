@@ -42,8 +42,9 @@ it("loses its share of datagrams and passes the rest whole, in order, no sooner 
 
 it("behind a cap, queues as a router does and drops what would overflow its buffer", async () => {
 	const { send, proxy } = await through({ bytesPerSecond: 10_000 });
-	for (let i = 0; i < 100; i++) await send(Buffer.alloc(1000, i)); // 100 KB at once against a 64 KB buffer drained at 10 KB/s
-	await until(() => proxy.dropped + proxy.waiting + proxy.forwarded === 100, "every datagram taken in");
-	expect(proxy.dropped).toBeGreaterThanOrEqual(30);
-	expect(proxy.dropped).toBeLessThanOrEqual(40);
+	// 80 KB at once against a 64 KB buffer drained at 10 KB/s (fewer would not overflow it; more, the kernel's own receive buffer)
+	for (let i = 0; i < 80; i++) await send(Buffer.alloc(1000, i));
+	await until(() => proxy.dropped + proxy.waiting + proxy.forwarded === 80, "every datagram taken in");
+	expect(proxy.dropped).toBeGreaterThanOrEqual(10);
+	expect(proxy.dropped).toBeLessThanOrEqual(20);
 });
