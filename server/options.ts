@@ -273,6 +273,7 @@ export const OPTION_SPECS = {
 	tlsKey: spec("--tls-key <path>", "XSCAM_TLS_KEY", path, "", "the private key of --tls-cert (PEM)"),
 	maxPendingConnections: spec("--max-pending <count>", "XSCAM_MAX_PENDING", integer(1, 100_000), 256, "camera connections that may wait to say hello and authenticate at once"),
 	maxHttpConnections: spec("--max-http-connections <count>", "XSCAM_MAX_HTTP_CONNECTIONS", integer(1, 1_000_000), 1024, "HTTP connections (pages, API, streams) open at once; more are refused"),
+	requestTimeoutMs: spec("--request-timeout <duration>", "XSCAM_REQUEST_TIMEOUT", duration(100, HOUR), 10 * SECOND, "close an HTTP connection whose request (headers and body) has not all come in by then; a stream, once asked for, is not bound by it"),
 	record: spec("--record", "XSCAM_RECORD", flag, false, "record every camera"),
 	recordCameras: spec("--record-cameras <ids>", "XSCAM_RECORD_CAMERAS", cameraIds, [] as string[], "record these cameras, comma-separated (with or without --record)"),
 	recordingDir: spec("--recording-dir <path>", "XSCAM_RECORDING_DIR", path, "recordings", "directory of the recordings, one folder per camera"),

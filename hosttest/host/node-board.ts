@@ -54,7 +54,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 	};
 	const radio = new Radio(timers, options.radio);
 	const trace = options.trace ?? ((text: string) => void process.stdout.write(text));
-	const network = nodeNetwork(options, trace);
+	const network = nodeNetwork(options, radio, trace);
 	for (const accessPoint of options.accessPoints ?? []) radio.addAccessPoint(accessPoint);
 	const id = String(options.config.commandLine.id ?? options.config.manifest.id ?? "camera");
 	const model = options.sensor?.model ?? "OV2640";
@@ -135,13 +135,17 @@ function nodeTlsClient(trust: TlsTrust, events: TlsEngineEvents): TlsEngine {
 	};
 }
 
-function nodeNetwork(options: NodeBoardOptions, trace: (text: string) => void): Network {
+/** Linux routes all of 127/8 to loopback and binds any of it: a station given such an address is seen by it. */
+const LOOPBACK = /^127\./;
+
+function nodeNetwork(options: NodeBoardOptions, radio: Radio, trace: (text: string) => void): Network {
 	return {
 		connect(address, port, events) {
 			const socket = new Socket();
 			socket.setNoDelay(true);
 			socket.on("connect", () => events.onConnected());
-			socket.connect(port, address);
+			const station = radio.address;
+			socket.connect({ port, host: address, localAddress: station !== undefined && LOOPBACK.test(station) ? station : undefined });
 			return socketWire(socket, events);
 		},
 		datagrams() {
