@@ -17,6 +17,9 @@ import { FrameHeaderEncoder } from "../protocol/encoder";
 import type { Pipe } from "../transport/pipe";
 import type { DatagramSender } from "./datagram-sender";
 
+/** How the SDK's UDP says a datagram was not sent: "UDP send failed" on the ESP32, "sendto failed" on lin. */
+const SEND_FAILED = /^(UDP send failed|sendto failed)$/;
+
 export class FrameSchedule {
 	/** Frames written whole, since the device started. */
 	sent = 0;
@@ -104,8 +107,10 @@ export class FrameSchedule {
 				return;
 			}
 		}
-		catch {
-			// the socket refused a datagram (lwIP had no buffer): the frame is lost, the next one may go
+		catch (error) {
+			// lwIP had no buffer or no route for a datagram (reference/moddable-sdk.md, 2.2): the frame is
+			// lost, the next one may go. Anything else is a bug, and goes on up.
+			if (!SEND_FAILED.test((error as Error).message)) throw error;
 		}
 		finally {
 			frame.close();
