@@ -28,7 +28,7 @@ const HIGH_WATER = 64 * 1024;
 const SLICE = 4096;
 
 /** A deterministic [0, 1) source (mulberry32), so a lossy run is the same run every time. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;
