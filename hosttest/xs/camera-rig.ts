@@ -51,6 +51,13 @@ export interface Rig {
 export const STAMP = { offset: 12, digits: 10 };
 const TEN_DIGITS = 1_000_000_000; // any frame number below it, plus it, has STAMP.digits digits: XS writes them all
 
+/** frameNumberOf() for a stamped frame, without decoding its text (a long run reads 864,000 of them). */
+export function stampedFrameNumber(jpeg: Uint8Array): number {
+	let number = 0;
+	for (let at = STAMP.offset; at < STAMP.offset + STAMP.digits; at++) number = number * 10 + jpeg[at] - 0x30;
+	return number;
+}
+
 export async function bootRig(options: RigOptions): Promise<Rig> {
 	const captured = new Map<number, Uint8Array>();
 	const fps = options.fps ?? FRAME_RATE;
