@@ -153,7 +153,10 @@ it(`streams ${HOURS} h of virtual time at ${FPS} fps through a fault every few m
 		if (!pending && received === before) problems.push("no frame in the crank ending at " + crankEnd);
 	}
 	if (pending) problems.push("the " + pending.fault.kind + " at " + pending.fault.at + " has not recovered by the end");
-	await sample(device.now - origin);
+	else {
+		while (device.now - origin - steadySince < STEADY) await device.advance(CRANK); // the last sample is of a steady stream too
+		await sample(device.now - origin);
+	}
 	const { cameraCounts } = await device.report();
 	const wall = performance.now() - started;
 
