@@ -49,7 +49,9 @@ export type WireEvent =
 	| { wire: number; type: "connected" }
 	/** Bytes offset..offset+length after the crank's JSON. */
 	| { wire: number; type: "data"; offset: number; length: number }
-	| { wire: number; type: "closed"; error: boolean };
+	| { wire: number; type: "closed"; error: boolean }
+	/** Not a wire's (no wire is 0): every access point goes out of range for `ms` (a Wi-Fi drop). */
+	| { wire: 0; type: "outage"; ms: number };
 
 export interface Crank {
 	/** Events first, in order, then the clock moves on by `advance` ms, firing every timer due. */
@@ -66,13 +68,24 @@ export interface XsBoardOptions {
 	config: ConfigSource;
 	accessPoints: AccessPointOptions[];
 	radio: RadioOptions;
-	sensor: { model: string; fps: number };
+	sensor: { model: string; fps: number; stamp?: FrameStamp };
 	/** Free heap to report; absent acts as a release build. */
 	freeMemory?: number;
 	/** The TCP send buffer; the ESP32's 8 KB when absent. */
 	tcpSendBuffer?: number;
 	/** Date.now() when the board powers up, ms. */
 	epoch: number;
+}
+
+/**
+ * Frames made in XS rather than asked of Node: the first capture at a size is Node's, and every frame
+ * is a copy of it with its frame number written, in decimal with leading zeros, into the `digits` bytes
+ * at `offset` (hosttest/xs/stamped-sensor.ts makes such a JPEG). A long run then crosses to Node once a
+ * crank, not once a frame.
+ */
+export interface FrameStamp {
+	offset: number;
+	digits: number;
 }
 
 /** What the XS side reports on request. */

@@ -21,6 +21,10 @@ export interface RigOptions {
 	frameBytes?: number;
 	/** The sensor's frames are remembered for checks (true), or not (a long run). */
 	remember?: boolean;
+	/** Frames are made in XS (stamped copies of one of Node's, STAMP), not asked of Node one by one; not remembered. */
+	stamped?: boolean;
+	/** The sensor's rate and the firmware's cap; FRAME_RATE when absent. */
+	fps?: number;
 	frameSize?: string;
 	/** Manifest config on top of the rig's. */
 	manifest?: { [key: string]: unknown };
@@ -30,6 +34,8 @@ export interface RigOptions {
 	/** The TCP send buffer; the ESP32's 8 KB when absent. */
 	tcpSendBuffer?: number;
 	entry?: string;
+	/** xs-device.ts: how often the engine checks its metering limit. */
+	meteringInterval?: number;
 }
 
 export interface Rig {
@@ -38,20 +44,38 @@ export interface Rig {
 	captured: Map<number, Uint8Array>;
 }
 
+/**
+ * Where a stamped frame's number is: markedJpeg() writes the SOI (2 bytes), then a comment segment's
+ * marker and length (4) and "frame " (6), then the number, here always STAMP.digits of them.
+ */
+export const STAMP = { offset: 12, digits: 10 };
+const TEN_DIGITS = 1_000_000_000; // any frame number below it, plus it, has STAMP.digits digits: XS writes them all
+
+/** frameNumberOf() for a stamped frame, without decoding its text (a long run reads 864,000 of them). */
+export function stampedFrameNumber(jpeg: Uint8Array): number {
+	let number = 0;
+	for (let at = STAMP.offset; at < STAMP.offset + STAMP.digits; at++) number = number * 10 + jpeg[at] - 0x30;
+	return number;
+}
+
 export async function bootRig(options: RigOptions): Promise<Rig> {
 	const captured = new Map<number, Uint8Array>();
+	const fps = options.fps ?? FRAME_RATE;
 	const device = await XsDevice.boot({
 		config: {
 			manifest: {
-				...WIFI, server: RECEIVER.address, id: "cam-1", frameSize: options.frameSize ?? "QVGA", frameRate: FRAME_RATE,
+				...WIFI, server: RECEIVER.address, id: "cam-1", frameSize: options.frameSize ?? "QVGA", frameRate: fps,
 				board: "esp32cam", ...options.manifest,
 			},
 			commandLine: { port: String(RECEIVER.port), ...options.commandLine },
 		},
 		accessPoints: [WIFI],
 		radio: options.radio,
-		sensor: {
-			fps: FRAME_RATE,
+		sensor: options.stamped ? {
+			fps, stamp: STAMP,
+			capture: (width, height, frameNumber) => markedJpeg(TEN_DIGITS + frameNumber, width, height, options.frameBytes),
+		} : {
+			fps,
 			capture: (width, height, frameNumber) => {
 				const jpeg = markedJpeg(frameNumber, width, height, options.frameBytes);
 				if (options.remember !== false) captured.set(frameNumber, jpeg);
@@ -61,6 +85,7 @@ export async function bootRig(options: RigOptions): Promise<Rig> {
 		network: options.network,
 		tcpSendBuffer: options.tcpSendBuffer,
 		entry: options.entry,
+		meteringInterval: options.meteringInterval,
 		onTrace: process.env.XS_TRACE ? (text) => process.stderr.write(text) : undefined,
 	});
 	return { device, captured };

@@ -5,10 +5,13 @@
 // trace() text, sensor captures (the test's `sensor`), and TCP connections (the test's `network`).
 
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConfigSource } from "../host/board";
 import type { AccessPointOptions, RadioOptions } from "../host/radio";
-import type { BridgeCall, Crank, PostedOp, Posting, WireEvent, XsBoardOptions, XsReport } from "./bridge-types";
+import type { BridgeCall, Crank, FrameStamp, PostedOp, Posting, WireEvent, XsBoardOptions, XsReport } from "./bridge-types";
 import { bundle, FIRMWARE_ENTRY } from "./bundle";
 import type { BootSpec } from "./runtime/boot";
 import { NO_NETWORK, type PeerConnection, type XsNetwork } from "./xs-network";
@@ -26,6 +29,8 @@ export interface XsSensor {
 	fps: number;
 	/** The JPEG of frame `frameNumber` (from 1). */
 	capture(width: number, height: number, frameNumber: number, time: number): Uint8Array;
+	/** When set, capture() is asked once per size and XS stamps each frame's number into a copy (bridge-types.ts). */
+	stamp?: FrameStamp;
 }
 
 export interface XsDeviceOptions {
@@ -43,6 +48,8 @@ export interface XsDeviceOptions {
 	entry?: string;
 	/** Computrons one crank may use before the engine is stopped. */
 	meteringLimit?: number;
+	/** How often the limit is checked (xsnap-worker.ts); every computron when absent. */
+	meteringInterval?: number;
 	onTrace?: (text: string) => void;
 }
 
@@ -62,12 +69,13 @@ export class XsDevice {
 	readonly #options: XsDeviceOptions;
 	readonly #network: XsNetwork;
 	readonly #wires = new Map<number, WireState>();
+	readonly #air: WireEvent[] = []; // for the next crank, before the wires' events
 
 	private constructor(options: XsDeviceOptions) {
 		this.#options = options;
 		this.#network = options.network ?? NO_NETWORK;
 		this.worker = new XsWorker({
-			path: XSNAP_WORKER, meteringLimit: options.meteringLimit ?? 100_000_000,
+			path: XSNAP_WORKER, meteringLimit: options.meteringLimit ?? 100_000_000, meteringInterval: options.meteringInterval,
 			handleCommand: (bytes) => this.#command(bytes),
 		});
 	}
@@ -77,7 +85,7 @@ export class XsDevice {
 		const { modules, boot } = await bundle(options.entry ?? FIRMWARE_ENTRY);
 		const board: XsBoardOptions = {
 			config: options.config, accessPoints: options.accessPoints ?? [], radio: options.radio ?? {},
-			sensor: { model: options.sensor.model ?? "OV2640", fps: options.sensor.fps }, freeMemory: options.freeMemory, tcpSendBuffer: options.tcpSendBuffer, epoch: EPOCH,
+			sensor: { model: options.sensor.model ?? "OV2640", fps: options.sensor.fps, stamp: options.sensor.stamp }, freeMemory: options.freeMemory, tcpSendBuffer: options.tcpSendBuffer, epoch: EPOCH,
 		};
 		const spec: BootSpec = { modules, board };
 		const device = new XsDevice(options);
@@ -112,6 +120,28 @@ export class XsDevice {
 	/** Live slots after a full garbage collection, in a crank that does not move the clock. */
 	async slotsAfterGc(): Promise<number> {
 		return (await this.#deliver({ advance: 0, gc: true })).meter.currentHeapCount;
+	}
+
+	/**
+	 * What is live after a full garbage collection (in a crank that does not move the clock): its slots
+	 * (the engine's count), the bytes of its chunks (from a heap snapshot), and what the engine has taken
+	 * from the system so far.
+	 */
+	async liveHeap(): Promise<{ slots: number; chunkBytes: number; allocated: number }> {
+		const { meter } = await this.#deliver({ advance: 0, gc: true });
+		const directory = mkdtempSync(join(tmpdir(), "xscam-heap-"));
+		try {
+			const { chunkBytes } = await this.worker.liveHeap(join(directory, "heap.xss"));
+			return { slots: meter.currentHeapCount, chunkBytes, allocated: meter.allocate };
+		}
+		finally {
+			rmSync(directory, { recursive: true, force: true });
+		}
+	}
+
+	/** Every access point goes out of range for `ms`, from the start of the next crank. */
+	dropWifi(ms: number): void {
+		this.#air.push({ wire: 0, type: "outage", ms });
 	}
 
 	/**
@@ -209,9 +239,13 @@ export class XsDevice {
 		this.#wires.set(id, { peer, receiving: true, queue });
 	}
 
+	/**
+	 * A garbage collection's crank carries nothing from the network (it waits for the next crank), so
+	 * what it counts is the firmware's own state, not also a message in transit that happened to be due.
+	 */
 	async #deliver(orders: Omit<Crank, "events">): Promise<{ meter: Meter; report?: XsReport }> {
-		this.#network.tick?.(this.now);
-		const { meter, result } = await this.worker.deliver(this.#crank(orders)).catch((error: Error) => {
+		if (!orders.gc) this.#network.tick?.(this.now);
+		const { meter, result } = await this.worker.deliver(orders.gc ? message({ events: [], ...orders }) : this.#crank(orders)).catch((error: Error) => {
 			throw explained(error);
 		});
 		const { report } = this.#posting(result);
@@ -219,9 +253,9 @@ export class XsDevice {
 		return { meter, report };
 	}
 
-	/** The crank's message: its JSON, then the bytes of its data events (runtime/xs-board.ts reads it). */
+	/** The crank's message, with every event Node has for XS. */
 	#crank(orders: Omit<Crank, "events">): Buffer {
-		const events: WireEvent[] = [];
+		const events: WireEvent[] = this.#air.splice(0);
 		const chunks: Uint8Array[] = [];
 		let offset = 0;
 		for (const [id, wire] of this.#wires) {
@@ -236,12 +270,16 @@ export class XsDevice {
 				if (event.type === "closed") this.#wires.delete(id);
 			}
 		}
-		const crank: Crank = { events, ...orders };
-		const json = Buffer.from(JSON.stringify(crank), "utf8");
-		const head = Buffer.alloc(4);
-		head.writeUInt32BE(json.byteLength);
-		return Buffer.concat([head, json, ...chunks]);
+		return message({ events, ...orders }, chunks);
 	}
+}
+
+/** A crank's message: its JSON, then the bytes of its data events (runtime/xs-board.ts reads it). */
+function message(crank: Crank, chunks: Uint8Array[] = []): Buffer {
+	const json = Buffer.from(JSON.stringify(crank), "utf8");
+	const head = Buffer.alloc(4);
+	head.writeUInt32BE(json.byteLength);
+	return Buffer.concat([head, json, ...chunks]);
 }
 
 /** XS names the function, not the method, when a call finds no function: say what that usually means. */

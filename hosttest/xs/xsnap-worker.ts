@@ -2,7 +2,8 @@
 // (which would lock down the test process with SES). The protocol, from xsnap-worker.c: netstrings
 // `<length>:<bytes>,`, host -> engine on fd 3, engine -> host on fd 4.
 //
-//   host -> engine: `e<script>` eval in the global scope, `?<bytes>` handleCommand(ArrayBuffer), `q` quit
+//   host -> engine: `e<script>` eval in the global scope, `?<bytes>` handleCommand(ArrayBuffer), `w<path>` write a
+//                   heap snapshot to path, `q` quit
 //   engine -> host: `.<meter JSON>\x01<result>` done, `!<error>` the crank threw,
 //                   `?<bytes>` issueCommand(ArrayBuffer) from inside the crank: it blocks for `/<reply>`
 //
@@ -12,6 +13,7 @@
 // An unhandled rejection does not fail a crank; XS only prints it on stderr, which is kept for the caller.
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 
 export interface Meter {
@@ -21,6 +23,13 @@ export interface Meter {
 	currentHeapCount: number;
 	/** Bytes the engine obtained from the system so far (grows in steps, never shrinks). */
 	allocate: number;
+}
+
+export interface LiveHeap {
+	/** Bytes of live chunks. */
+	chunkBytes: number;
+	/** Live slots. */
+	slots: number;
 }
 
 export interface CrankResult {
@@ -36,6 +45,12 @@ export interface XsWorkerOptions {
 	handleCommand: (bytes: Uint8Array) => Uint8Array | string | void;
 	/** Computrons one crank may use; a crank that exceeds it kills the engine (exit 17). */
 	meteringLimit?: number;
+	/**
+	 * Computrons between two checks of the limit (xsnap's default, 1, checks at every one, which costs
+	 * about a sixth of the engine's time); the counts do not depend on it, only how far past the limit
+	 * a runaway crank gets.
+	 */
+	meteringInterval?: number;
 }
 
 /** Exit codes of xsnap-worker.c. */
@@ -59,7 +74,7 @@ export class XsWorker {
 
 	constructor(options: XsWorkerOptions) {
 		const args = ["xscam"];
-		if (options.meteringLimit) args.push("-l", String(options.meteringLimit));
+		if (options.meteringLimit) args.push("-l", String(options.meteringLimit), "-i", String(options.meteringInterval ?? 1));
 		this.#child = spawn(options.path, args, { stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"] });
 		this.#handleCommand = options.handleCommand;
 		const stdio = this.#child.stdio;
@@ -107,6 +122,17 @@ export class XsWorker {
 		return this.#crank("?", bytes);
 	}
 
+	/**
+	 * What the heap holds, from a snapshot written to `path` (xsnap-worker's `w`, which runs no JS). XS
+	 * writes only what is reachable, so its "BLOC" section is the live chunks (the bytes of strings,
+	 * array items, buffers, closures' code) and its "HEAP" section the live slots: the engine reports
+	 * chunks nowhere else (its instrumentation is compiled out of this build).
+	 */
+	async liveHeap(path: string): Promise<LiveHeap> {
+		await this.#crank("w", Buffer.from(path, "utf8"));
+		return heapSections(readFileSync(path));
+	}
+
 	/** Quits the engine and waits for it; returns its exit code. */
 	async close(): Promise<number | null> {
 		if (!this.#exited) this.#send("q", new Uint8Array(0));
@@ -114,7 +140,7 @@ export class XsWorker {
 		return this.#exit;
 	}
 
-	#crank(kind: "e" | "?", body: Uint8Array): Promise<CrankResult> {
+	#crank(kind: "e" | "?" | "w", body: Uint8Array): Promise<CrankResult> {
 		if (this.#exited) return Promise.reject(new Error(this.#exited));
 		if (this.#pending) return Promise.reject(new Error("xsnap-worker: one crank at a time"));
 		return new Promise((resolve, reject) => {
@@ -177,4 +203,24 @@ export class XsWorker {
 		this.#pending = undefined;
 		pending?.reject(error);
 	}
+}
+
+/**
+ * The sizes of a snapshot's sections (xsSnapshot.c, fxWriteSnapshot): a 4-byte size and "XS_M", then
+ * atoms of a big-endian u32 size (counting its own 8 bytes) and a 4-letter name: VERS (its last byte the
+ * size of a slot), SIGN, CREA, BLOC (chunks), HEAP (slots), STAC, KEYS, NAME, SYMB.
+ */
+function heapSections(bytes: Buffer): LiveHeap {
+	const sizes = new Map<string, { at: number; size: number }>();
+	for (let at = 8; at + 8 <= bytes.byteLength;) {
+		const size = bytes.readUInt32BE(at);
+		sizes.set(bytes.toString("latin1", at + 4, at + 8), { at, size });
+		at += size;
+	}
+	const version = sizes.get("VERS");
+	const chunks = sizes.get("BLOC");
+	const slots = sizes.get("HEAP");
+	if (bytes.toString("latin1", 4, 8) !== "XS_M" || !version || !chunks || !slots) throw new Error("xsnap-worker: not an XS snapshot");
+	const slotSize = Math.abs(bytes.readInt8(version.at + 11));
+	return { chunkBytes: chunks.size - 8, slots: (slots.size - 8) / slotSize };
 }

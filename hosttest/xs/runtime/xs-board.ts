@@ -13,7 +13,7 @@
 import { flashedSlots } from "../../host/firmware-slots";
 import { installBoard, newCameraCounts, newSensorRegisters, type Board, type Network, type Wire, type WireEvents } from "../../host/board";
 import { Radio } from "../../host/radio";
-import type { BridgeCall, Crank, PostedOp, XsBoardOptions, XsReport } from "../bridge-types";
+import type { BridgeCall, Crank, FrameStamp, PostedOp, XsBoardOptions, XsReport } from "../bridge-types";
 import { VirtualClock } from "./virtual-clock";
 
 /** The start compartment's side of issueCommand (runtime/boot.ts). */
@@ -101,7 +101,7 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 		sensor: {
 			model: options.sensor.model,
 			fps: () => options.sensor.fps,
-			capture: (width, height, frame, time) => new Uint8Array(bridge.call({ op: "capture", width, height, frame, time })),
+			capture: options.sensor.stamp ? stamping(bridge, options.sensor.stamp) : (width, height, frame, time) => new Uint8Array(bridge.call({ op: "capture", width, height, frame, time })),
 			registers: newSensorRegisters(),
 		},
 		frames: {
@@ -126,10 +126,13 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 			const data = 4 + jsonLength;
 			for (const event of crank.events) {
 				const events = wires.get(event.wire);
-				if (!events) continue; // closed by the firmware meanwhile
+				if (!events) { // closed by the firmware meanwhile, or the air's (checked here, so a wire's event costs nothing more)
+					if (event.type === "outage") for (const accessPoint of radio.accessPoints) accessPoint.outage(event.ms);
+					continue;
+				}
 				if (event.type === "connected") events.onConnected();
 				else if (event.type === "data") events.onData(new Uint8Array(command, data + event.offset, event.length));
-				else {
+				else if (event.type === "closed") {
 					wires.delete(event.wire);
 					events.onClosed(event.error);
 				}
@@ -138,5 +141,20 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 			return crank;
 		},
 		report: (running) => ({ now: clock.now(), running, cameraCounts: board.cameraCounts, sensor: board.sensor.registers, timers: clock.pending }),
+	};
+}
+
+/** The sensor's capture when frames are stamped (FrameStamp): Node is asked once per size. */
+function stamping(bridge: Bridge, stamp: FrameStamp): (width: number, height: number, frame: number, time: number) => Uint8Array {
+	let template: ArrayBuffer | undefined;
+	let size = "";
+	return (width, height, frame, time) => {
+		if (size !== width + "x" + height) {
+			template = bridge.call({ op: "capture", width, height, frame, time });
+			size = width + "x" + height;
+		}
+		const bytes = new Uint8Array(template!.slice(0)); // native copy
+		for (let at = stamp.offset + stamp.digits - 1, rest = frame; at >= stamp.offset; at--, rest = Math.floor(rest / 10)) bytes[at] = 0x30 + rest % 10;
+		return bytes;
 	};
 }
