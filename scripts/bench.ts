@@ -93,12 +93,15 @@ function ingestRows(results: IngestResult[]): string[][] {
 }
 
 function transportRows(runs: TransportRun[]): string[][] {
-	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+	// an age is null (NaN in JSON) where no frame came whole in the window
+	const fixed = (digits: number) => (value: number | null) => (value === null || Number.isNaN(value) ? "no frame" : value.toFixed(digits));
 	return LOSSES.flatMap((loss) => {
 		const tcp = runs.find((run) => run.loss === loss && run.transport === "tcp")!;
 		const udp = runs.find((run) => run.loss === loss && run.transport === "udp")!;
-		const row = (what: string, read: (run: TransportRun) => number, show: (value: number) => string) =>
-			[(loss * 100).toFixed(0) + "%", what, show(read(tcp)), show(read(udp)), ratio(read(udp), read(tcp))];
+		const row = (what: string, read: (run: TransportRun) => number | null, show: (value: number | null) => string) => {
+			const [a, b] = [read(udp), read(tcp)];
+			return [(loss * 100).toFixed(0) + "%", what, show(b), show(a), a === null || b === null ? "-" : ratio(a, b)];
+		};
 		return [
 			row("frames/s at the viewer", (run) => run.fps, fixed(1)),
 			row("age of what it sees (capture to last byte), median, ms", (run) => run.ageP50Ms, fixed(0)),

@@ -21,8 +21,9 @@ export interface TransportRun {
 	delayMs: number;
 	/** Frames a second the viewer got whole. */
 	fps: number;
-	ageP50Ms: number;
-	ageP99Ms: number;
+	/** null where no frame came whole in the window. */
+	ageP50Ms: number | null;
+	ageP99Ms: number | null;
 	/** Frames the sensor captured in the window. */
 	captured: number;
 	/** Where UDP was paced to at the end (frames a second; null: not paced, or TCP). */
@@ -33,6 +34,10 @@ export async function benchTransport(): Promise<TransportRun[]> {
 	const runs: TransportRun[] = [];
 	for (const loss of LOSSES)
 		for (const transport of ["tcp", "udp"])
-			runs.push(await runJsonChild<TransportRun>(RUN, [transport, String(loss), String(DELAY_MS), String(WINDOW_MS)]));
+		{
+			const run = await runJsonChild<TransportRun>(RUN, [transport, String(loss), String(DELAY_MS), String(WINDOW_MS)]);
+			process.stderr.write("bench: transport " + JSON.stringify(run) + "\n"); // each run as it ends: a long benchmark shows its progress
+			runs.push(run);
+		}
 	return runs;
 }
