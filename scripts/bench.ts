@@ -6,6 +6,8 @@
 //   2. fan-out: the receiver's fan-out with a stalled viewer, in wall time and memory (noisy): scripts/bench/fan-out.ts.
 //   3. many-clients: RTSP against MJPEG at 1, 10 and 100 clients, in frames/s, frame age and CPU (noisy): scripts/bench/many-clients.ts.
 //   4. ingest: the receiver taking frames as fast as cameras send them, against a byte sink (noisy): scripts/bench/ingest.ts.
+//   5. fan-out-latency: a frame from the frame bus to 1, 100 and 1,000 viewers' last byte, and from capture at 1 viewer,
+//      against a bare write loop (noisy): scripts/bench/fan-out-latency.ts.
 // `npm run bench -- --only ingest` (or --only xs,fan-out, …) runs some of them.
 
 import { writeFileSync } from "node:fs";
@@ -13,6 +15,7 @@ import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os"
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { benchFanOut, type FanOutRun } from "./bench/fan-out";
+import { benchFanOutLatency, LATENCY_REPETITIONS, type LatencyResult, type LatencyRun } from "./bench/fan-out-latency";
 import { benchIngest, INGEST_CAMERAS, JPEG_BYTES, REPETITIONS, WARM_UP_MS, WINDOW_MS, type IngestResult } from "./bench/ingest";
 import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
 import { benchXsFramePath, SEND_BUFFER } from "./bench/xs-frame-path";
@@ -88,7 +91,40 @@ function ingestRows(results: IngestResult[]): string[][] {
 	});
 }
 
-const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest"] as const;
+function fanOutLatencyRows(results: LatencyResult[]): string[][] {
+	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+	return results.flatMap(({ viewers, raw, xscam }) => {
+		const row = (what: string, read: (run: LatencyRun) => number, show: (value: number) => string) =>
+			[String(viewers), what, show(read(raw)), show(read(xscam)), ratio(read(raw), read(xscam))];
+		const rows = [
+			row("frame bus to a viewer's last byte, median, ms", (run) => run.latencyP50Ms, fixed(2)),
+			row("frame bus to a viewer's last byte, 99th percentile, ms", (run) => run.latencyP99Ms, fixed(2)),
+			row("frame bus to the frame's last viewer, 99th percentile, ms", (run) => run.lastViewerP99Ms, fixed(2)),
+			row("publishing (handing the frame to every socket), median, ms", (run) => run.publishP50Ms, fixed(2)),
+			row("capture to a viewer's last byte (end to end), median, ms", (run) => run.ageP50Ms, fixed(2)),
+			row("capture to a viewer's last byte (end to end), 99th percentile, ms", (run) => run.ageP99Ms, fixed(2)),
+			row("capture to the frame bus, median, ms", (run) => run.cameraToBusP50Ms, fixed(2)),
+		];
+		if (viewers > 1) rows.push(
+			[String(viewers), "viewers' mean place (0 first, 1 last), lowest to highest", places(raw), places(xscam), ""],
+			row("share of the frames the viewer most often last was last for", (run) => run.positions.mostOftenLastShare, fixed(3)),
+		);
+		rows.push(
+			row("frames/s per viewer, slowest viewer", (run) => run.viewerFpsMin, fixed(1)),
+			[String(viewers), "camera frames/s written, frames skipped", raw.cameraFps.toFixed(1) + ", " + raw.cameraSkipped, xscam.cameraFps.toFixed(1) + ", " + xscam.cameraSkipped, ""],
+			row("receiver CPU, % of one core", (run) => run.serverCpuPercent, fixed(0)),
+			row("receiver event-loop delay, 99th percentile, ms", (run) => run.serverLoopDelayP99Ms, fixed(1)),
+			row("viewers' CPU (their process), % of one core", (run) => run.loadCpuPercent, fixed(0)),
+		);
+		return rows;
+	});
+}
+
+function places({ positions }: LatencyRun): string {
+	return positions.meanPlaceMin.toFixed(2) + "–" + positions.meanPlaceMax.toFixed(2);
+}
+
+const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "fan-out-latency"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 const { values: flags } = parseArgs({ options: { only: { type: "string" } } });
 const only = flags.only === undefined ? [...BENCHMARKS] : flags.only.split(",").map((name) => name.trim());
@@ -140,6 +176,19 @@ if (runs("ingest")) {
 		"each in a fresh process, one after the other, " + REPETITIONS + " times; window " + WINDOW_MS + " ms after " + WARM_UP_MS + " ms of warm-up; medians. " +
 		"1-minute load average " + loadBefore.toFixed(2) + " before, " + loadavg()[0].toFixed(2) + " after. Ratio receiver/sink: 1 is as fast as the sink.\n\n" +
 		table(["cameras", "", "byte sink (baseline)", "receiver", "receiver/sink"], ingestRows(ingest)) + "\n");
+}
+
+if (runs("fan-out-latency")) {
+	const loadBefore = loadavg()[0];
+	const latency = results["fan-out-latency"] = await benchFanOutLatency();
+	const [{ xscam: { frameBytes, fps, warmUpMs, windowMs } }] = latency;
+	process.stdout.write("## 5. Fan-out latency: the frame bus to each viewer's last byte, and end to end (wall clock and CPU: noisy, this machine only)\n\n" +
+		"One camera (its own process), " + integer.format(frameBytes) + "-byte frames at " + fps + " fps; the receiver in a process of its own; the viewers in a third, " +
+		"all on loopback, times compared on the machine's monotonic clock. Baseline: the same receiver's ingest, then a bare loop writing each frame's whole part " +
+		"in one buffer to every viewer (scripts/bench/fan-out-latency-server.ts). Window " + windowMs + " ms after " + warmUpMs + " ms of warm-up; each count " +
+		LATENCY_REPETITIONS + " times, baseline then xscam, each in fresh processes; medians. 1-minute load average " + loadBefore.toFixed(2) + " before, " +
+		loadavg()[0].toFixed(2) + " after. Ratio baseline/xscam: above 1 is xscam faster.\n\n" +
+		table(["viewers", "", "bare write loop (baseline)", "xscam", "baseline/xscam"], fanOutLatencyRows(latency)) + "\n");
 }
 
 const resultsFile = resolve("bench-results.json");

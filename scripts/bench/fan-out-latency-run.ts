@@ -1,22 +1,22 @@
 // One run of the fan-out latency benchmark (fan-out-latency.ts starts it):
 // `node --import tsx fan-out-latency-run.ts xscam|raw <viewers> [--profile]` (--profile: the server's CPU
-// profile of the window, fan-out-latency-server.ts). It forks the server
-// (fan-out-latency-server.ts) into a process of its own and holds the load: one camera streaming stamped
-// 40 KB frames at 25 fps (stamped-camera.ts) and the MJPEG viewers (stream-viewer.ts), all on loopback.
-// After a warm-up it measures for a window, then prints one line of JSON (a LatencyRun) on stdout.
-// The two processes' times are compared on the machine's clock (shared-clock.ts): a frame's fan-out
-// latency at a viewer runs from its publication on the server's frame bus to the viewer having its last
-// byte; its age, from the camera's stamp (this process's clock) to the same moment.
+// profile of the window, fan-out-latency-server.ts). It forks the server (fan-out-latency-server.ts)
+// and the camera (stamped-camera-process.ts: stamped 40 KB frames at 25 fps), each into a process of its
+// own, and holds the MJPEG viewers (stream-viewer.ts), all on loopback. After a warm-up it measures for
+// a window, then prints one line of JSON (a LatencyRun) on stdout. The processes' times are compared on
+// the machine's clock (shared-clock.ts): a frame's fan-out latency at a viewer runs from its publication
+// on the server's frame bus to the viewer having its last byte; its age, from the camera's stamp (on
+// the machine's clock) to the same moment.
 
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { LatencyRun, ViewerPositions } from "./fan-out-latency";
 import type { LatencyServerKind, LatencyServerReport, LatencyServerStarted, Publication } from "./fan-out-latency-server";
+import type { CameraReport } from "./stamped-camera-process";
 import { cpuPercent, forkScript, nextMessage } from "./forked";
 import type { MeasureCommand } from "./measured-process";
 import { sharedClockOffset } from "./shared-clock";
-import { fillerJpegs, StampedCamera } from "./stamped-camera";
 import { quantile } from "./stats";
 import { StreamViewer, type Arrival } from "./stream-viewer";
 
@@ -27,7 +27,9 @@ const WARM_UP_MS = 3000;
 const WINDOW_MS = 10_000;
 /** Viewers that connect at once: the listen backlog holds them all. */
 const CONNECT_BATCH = 100;
-const SERVER = fileURLToPath(new URL("fan-out-latency-server.ts", import.meta.url));
+const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const SERVER = script("fan-out-latency-server.ts");
+const CAMERA = script("stamped-camera-process.ts");
 
 /** A frame's key: its stamp to the µs, the same whether read from the JPEG or as an arrival's time less its age. */
 const keyOf = (stamp: number) => Math.round(stamp * 1000);
@@ -69,28 +71,29 @@ function positions(arrivalsByViewer: Map<number, number>[]): ViewerPositions {
 async function run(kind: LatencyServerKind, count: number, profile: boolean): Promise<LatencyRun> {
 	const server = forkScript(SERVER, profile ? [kind, "--profile"] : [kind]);
 	const started = await nextMessage<LatencyServerStarted>(server);
-	const command = (what: MeasureCommand) => server.send(what);
-	const camera = await StampedCamera.online(started.ingestPort, "bench");
-	camera.start(FPS, fillerJpegs(FRAME_BYTES));
+	const camera = forkScript(CAMERA, [String(started.ingestPort), String(FPS), String(FRAME_BYTES)]);
+	await nextMessage<"streaming">(camera);
 	const viewers = await openViewers(count, started);
 	await sleep(WARM_UP_MS);
 
-	command("measure");
+	const both = (command: MeasureCommand) => [server, camera].forEach((child) => child.send(command));
+	both("measure");
 	const start = performance.now();
 	const cpuFrom = process.cpuUsage();
-	const [sentFrom, skippedFrom] = [camera.sent, camera.skipped];
 	await sleep(WINDOW_MS);
 	const end = performance.now();
 	const { user, system } = process.cpuUsage(cpuFrom);
-	const [sent, skipped] = [camera.sent - sentFrom, camera.skipped - skippedFrom];
-	command("report");
-	const report = await nextMessage<LatencyServerReport>(server);
-	server.disconnect();
-	camera.close();
+	const reports = [nextMessage<LatencyServerReport>(server), nextMessage<CameraReport>(camera)] as const;
+	both("report");
+	const [report, cameraReport] = await Promise.all(reports);
+	for (const child of [camera, server]) { // the camera first: the receiver must not see it go while measured
+		child.disconnect();
+		await once(child, "exit");
+	}
 	for (const viewer of viewers) viewer.close();
-	await once(server, "exit");
 
-	// On the machine's clock: this process's times plus its offset, the server's plus its own.
+	// On the machine's clock: this process's times plus its offset, the server's plus its own; the
+	// camera's stamps are on it already.
 	const offset = sharedClockOffset();
 	const published = new Map<number, Publication>(report.publications.map((publication) => [keyOf(publication.stamp), publication]));
 	const publishedAt = (arrival: Arrival) => {
@@ -115,8 +118,8 @@ async function run(kind: LatencyServerKind, count: number, profile: boolean): Pr
 	});
 	const windowPublications = report.publications.filter(({ at }) => at + started.clockOffset >= start + offset && at + started.clockOffset < end + offset);
 	const publishMs = windowPublications.map(({ at, returnedAt }) => returnedAt - at);
-	const cameraToBus = windowPublications.map(({ stamp, at }) => at + started.clockOffset - (stamp + offset));
-	const ages = inWindow.flat().map(({ age }) => age);
+	const cameraToBus = windowPublications.map(({ stamp, at }) => at + started.clockOffset - stamp);
+	const ages = inWindow.flat().map(({ age }) => age + offset); // the viewer took its time less a stamp on the machine's clock
 	const seconds = (end - start) / 1000;
 	const viewerFps = inWindow.map((arrivals) => arrivals.length / seconds);
 	return {
@@ -128,7 +131,7 @@ async function run(kind: LatencyServerKind, count: number, profile: boolean): Pr
 		ageP50Ms: quantile(ages, 0.5), ageP99Ms: quantile(ages, 0.99),
 		positions: positions(arrivalsByViewer),
 		viewerFpsMean: viewerFps.reduce((sum, fps) => sum + fps, 0) / count, viewerFpsMin: Math.min(...viewerFps),
-		cameraFps: sent / seconds, cameraSkipped: skipped,
+		cameraFps: cameraReport.sent / (cameraReport.wallMs / 1000), cameraSkipped: cameraReport.skipped,
 		serverCpuPercent: cpuPercent(report.cpuMs, report.wallMs), serverLoopDelayP99Ms: report.loopDelayP99Ms,
 		loadCpuPercent: cpuPercent((user + system) / 1000, end - start),
 	};
