@@ -36,6 +36,14 @@ function megabytes(bytes: number): string {
 	return (bytes / 1e6).toFixed(1) + " MB";
 }
 
+const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+
+/** The rows of a table of two sides (`first`, `second`) of one count (`key`), with `ratioOf` their values. */
+function rowMaker<Run>(key: number, first: Run, second: Run, ratioOf: (first: number, second: number) => string) {
+	return (what: string, read: (run: Run) => number, show: (value: number) => string) =>
+		[String(key), what, show(read(first)), show(read(second)), ratioOf(read(first), read(second))];
+}
+
 function yes(value: boolean): string {
 	return value ? "yes" : "no";
 }
@@ -57,12 +65,10 @@ function fanOutRows(xscam: FanOutRun, naive: FanOutRun): string[][] {
 
 function manyClientsRows(runs: ManyClientsRun[]): string[][] {
 	const find = (kind: ClientKind, clients: number) => runs.find((run) => run.kind === kind && run.clients === clients)!;
-	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
 	return CLIENT_COUNTS.flatMap((clients) => {
 		const mjpeg = find("mjpeg", clients);
 		const rtsp = find("rtsp", clients);
-		const row = (what: string, read: (run: ManyClientsRun) => number, show: (value: number) => string) =>
-			[String(clients), what, show(read(mjpeg)), show(read(rtsp)), ratio(read(rtsp), read(mjpeg))];
+		const row = rowMaker(clients, mjpeg, rtsp, (mjpegValue, rtspValue) => ratio(rtspValue, mjpegValue));
 		return [
 			row("frames/s per client, mean", (run) => run.clientFpsMean, fixed(1)),
 			row("frames/s per client, slowest client", (run) => run.clientFpsMin, fixed(1)),
@@ -77,10 +83,8 @@ function manyClientsRows(runs: ManyClientsRun[]): string[][] {
 }
 
 function ingestRows(results: IngestResult[]): string[][] {
-	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
 	return results.flatMap((result) => {
-		const row = (what: string, read: (sample: IngestResult["sink"]) => number, show: (value: number) => string) =>
-			[String(result.cameras), what, show(read(result.sink)), show(read(result.receiver)), ratio(read(result.receiver), read(result.sink))];
+		const row = rowMaker(result.cameras, result.sink, result.receiver, (sink, receiver) => ratio(receiver, sink));
 		return [
 			row("MB/s taken (frames with their headers)", (sample) => sample.megabytesPerSecond, fixed(0)),
 			row("frames/s taken", (sample) => sample.framesPerSecond, fixed(0)),
@@ -91,32 +95,35 @@ function ingestRows(results: IngestResult[]): string[][] {
 	});
 }
 
+/** Benchmark 5's measures: what, where in a run, and the digits shown. */
+type Measure = [what: string, read: (run: LatencyRun) => number, digits: number];
+const LATENCY_MEASURES: Measure[] = [
+	["frame bus to a viewer's last byte, median, ms", (run) => run.latencyP50Ms, 2],
+	["frame bus to a viewer's last byte, 99th percentile, ms", (run) => run.latencyP99Ms, 2],
+	["frame bus to the frame's last viewer, 99th percentile, ms", (run) => run.lastViewerP99Ms, 2],
+	["publishing (handing the frame to every socket), median, ms", (run) => run.publishP50Ms, 2],
+	["capture to a viewer's last byte (end to end), median, ms", (run) => run.ageP50Ms, 2],
+	["capture to a viewer's last byte (end to end), 99th percentile, ms", (run) => run.ageP99Ms, 2],
+	["capture to the frame bus, median, ms", (run) => run.cameraToBusP50Ms, 2],
+];
+const POSITION_MEASURES: Measure[] = [["share of the frames the viewer most often last was last for", (run) => run.positions.mostOftenLastShare, 3]];
+const LOAD_MEASURES: Measure[] = [
+	["frames/s per viewer, slowest viewer", (run) => run.viewerFpsMin, 1],
+	["receiver CPU, % of one core", (run) => run.serverCpuPercent, 0],
+	["receiver event-loop delay, 99th percentile, ms", (run) => run.serverLoopDelayP99Ms, 1],
+	["viewers' CPU (their process), % of one core", (run) => run.loadCpuPercent, 0],
+];
+
 function fanOutLatencyRows(results: LatencyResult[]): string[][] {
-	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
 	return results.flatMap(({ viewers, raw, xscam }) => {
-		const row = (what: string, read: (run: LatencyRun) => number, show: (value: number) => string) =>
-			[String(viewers), what, show(read(raw)), show(read(xscam)), ratio(read(raw), read(xscam))];
-		const rows = [
-			row("frame bus to a viewer's last byte, median, ms", (run) => run.latencyP50Ms, fixed(2)),
-			row("frame bus to a viewer's last byte, 99th percentile, ms", (run) => run.latencyP99Ms, fixed(2)),
-			row("frame bus to the frame's last viewer, 99th percentile, ms", (run) => run.lastViewerP99Ms, fixed(2)),
-			row("publishing (handing the frame to every socket), median, ms", (run) => run.publishP50Ms, fixed(2)),
-			row("capture to a viewer's last byte (end to end), median, ms", (run) => run.ageP50Ms, fixed(2)),
-			row("capture to a viewer's last byte (end to end), 99th percentile, ms", (run) => run.ageP99Ms, fixed(2)),
-			row("capture to the frame bus, median, ms", (run) => run.cameraToBusP50Ms, fixed(2)),
-		];
-		if (viewers > 1) rows.push(
+		const row = rowMaker(viewers, raw, xscam, ratio);
+		const rows = (measures: Measure[]) => measures.map(([what, read, digits]) => row(what, read, fixed(digits)));
+		const positions = viewers === 1 ? [] : [
 			[String(viewers), "viewers' mean place (0 first, 1 last), lowest to highest", places(raw), places(xscam), ""],
-			row("share of the frames the viewer most often last was last for", (run) => run.positions.mostOftenLastShare, fixed(3)),
-		);
-		rows.push(
-			row("frames/s per viewer, slowest viewer", (run) => run.viewerFpsMin, fixed(1)),
-			[String(viewers), "camera frames/s written, frames skipped", raw.cameraFps.toFixed(1) + ", " + raw.cameraSkipped, xscam.cameraFps.toFixed(1) + ", " + xscam.cameraSkipped, ""],
-			row("receiver CPU, % of one core", (run) => run.serverCpuPercent, fixed(0)),
-			row("receiver event-loop delay, 99th percentile, ms", (run) => run.serverLoopDelayP99Ms, fixed(1)),
-			row("viewers' CPU (their process), % of one core", (run) => run.loadCpuPercent, fixed(0)),
-		);
-		return rows;
+			...rows(POSITION_MEASURES),
+		];
+		const camera = (run: LatencyRun) => run.cameraFps.toFixed(1) + ", " + run.cameraSkipped;
+		return [...rows(LATENCY_MEASURES), ...positions, [String(viewers), "camera frames/s written, frames skipped", camera(raw), camera(xscam), ""], ...rows(LOAD_MEASURES)];
 	});
 }
 
