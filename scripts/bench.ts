@@ -6,7 +6,8 @@
 //   2. fan-out: the receiver's fan-out with a stalled viewer, in wall time and memory (noisy): scripts/bench/fan-out.ts.
 //   3. many-clients: RTSP against MJPEG at 1, 10 and 100 clients, in frames/s, frame age and CPU (noisy): scripts/bench/many-clients.ts.
 //   4. ingest: the receiver taking frames as fast as cameras send them, against a byte sink (noisy): scripts/bench/ingest.ts.
-//   5. fan-out-latency: a frame from the frame bus to 1, 100 and 1,000 viewers' last byte, and from capture at 1 viewer,
+//   5. transport: frames over UDP against TCP through the same loss and delay, at the viewer (noisy): scripts/bench/transport.ts.
+//   6. fan-out-latency: a frame from the frame bus to 1, 100 and 1,000 viewers' last byte, and from capture at 1 viewer,
 //      against a bare write loop (noisy): scripts/bench/fan-out-latency.ts.
 // `npm run bench -- --only ingest` (or --only xs,fan-out, …) runs some of them.
 
@@ -18,6 +19,9 @@ import { benchFanOut, type FanOutRun } from "./bench/fan-out";
 import { benchFanOutLatency, LATENCY_REPETITIONS, type LatencyResult, type LatencyRun } from "./bench/fan-out-latency";
 import { benchIngest, INGEST_CAMERAS, JPEG_BYTES, REPETITIONS, WARM_UP_MS, WINDOW_MS, type IngestResult } from "./bench/ingest";
 import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
+import {
+	benchTransport, DELAY_MS, FRAME_RATE as TRANSPORT_FPS, JPEG_BYTES as TRANSPORT_JPEG_BYTES, LOSSES, WINDOW_MS as TRANSPORT_WINDOW_MS, type TransportRun,
+} from "./bench/transport";
 import { benchXsFramePath, SEND_BUFFER } from "./bench/xs-frame-path";
 
 const integer = new Intl.NumberFormat("en-US");
@@ -95,7 +99,23 @@ function ingestRows(results: IngestResult[]): string[][] {
 	});
 }
 
-/** Benchmark 5's measures: what, where in a run, and the digits shown. */
+function transportRows(runs: TransportRun[]): string[][] {
+	return LOSSES.flatMap((loss) => {
+		const tcp = runs.find((run) => run.loss === loss && run.transport === "tcp")!;
+		const udp = runs.find((run) => run.loss === loss && run.transport === "udp")!;
+		const row = (what: string, read: (run: TransportRun) => number, show: (value: number) => string) =>
+			[(loss * 100).toFixed(0) + "%", what, show(read(tcp)), show(read(udp)), ratio(read(udp), read(tcp))];
+		return [
+			row("frames/s at the viewer", (run) => run.fps, fixed(1)),
+			row("age of what it sees (capture to last byte), median, ms", (run) => run.ageP50Ms, fixed(0)),
+			row("age, 99th percentile, ms", (run) => run.ageP99Ms, fixed(0)),
+			[(loss * 100).toFixed(0) + "%", "UDP paced to, frames/s", "", udp.pacedRate === null ? "not paced" : udp.pacedRate.toFixed(1), ""],
+		];
+	});
+}
+
+
+/** Benchmark 6's measures: what, where in a run, and the digits shown. */
 type Measure = [what: string, read: (run: LatencyRun) => number, digits: number];
 const LATENCY_MEASURES: Measure[] = [
 	["frame bus to a viewer's last byte, median, ms", (run) => run.latencyP50Ms, 2],
@@ -131,7 +151,7 @@ function places({ positions }: LatencyRun): string {
 	return positions.meanPlaceMin.toFixed(2) + "–" + positions.meanPlaceMax.toFixed(2);
 }
 
-const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "fan-out-latency"] as const;
+const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport", "fan-out-latency"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 const { values: flags } = parseArgs({ options: { only: { type: "string" } } });
 const only = flags.only === undefined ? [...BENCHMARKS] : flags.only.split(",").map((name) => name.trim());
@@ -185,11 +205,22 @@ if (runs("ingest")) {
 		table(["cameras", "", "byte sink (baseline)", "receiver", "receiver/sink"], ingestRows(ingest)) + "\n");
 }
 
+if (runs("transport")) {
+	const loadBefore = loadavg()[0];
+	const transport = results.transport = await benchTransport();
+	process.stdout.write("## 5. Frames over UDP against TCP, through the same loss and " + DELAY_MS + " ms of delay (wall clock: noisy, this machine only)\n\n" +
+		"The unchanged firmware on the Node host (its 8 KB send buffer acknowledged as the far end takes the bytes), " + integer.format(TRANSPORT_JPEG_BYTES) +
+		"-byte VGA frames at " + TRANSPORT_FPS + " fps, to the receiver through hosttest/net/'s proxies (TCP: a lost segment comes " +
+		"200 ms late with everything behind it; UDP: a lost datagram is gone), one MJPEG viewer; window " + TRANSPORT_WINDOW_MS + " ms after 3 s of warm-up. " +
+		"1-minute load average " + loadBefore.toFixed(2) + " before, " + loadavg()[0].toFixed(2) + " after. Ratio UDP/TCP: above 1 is more frames, or older ones, for UDP.\n\n" +
+		table(["loss", "", "TCP", "UDP", "UDP/TCP"], transportRows(transport)) + "\n");
+}
+
 if (runs("fan-out-latency")) {
 	const loadBefore = loadavg()[0];
 	const latency = results["fan-out-latency"] = await benchFanOutLatency();
 	const [{ xscam: { frameBytes, fps, warmUpMs, windowMs } }] = latency;
-	process.stdout.write("## 5. Fan-out latency: the frame bus to each viewer's last byte, and end to end (wall clock and CPU: noisy, this machine only)\n\n" +
+	process.stdout.write("## 6. Fan-out latency: the frame bus to each viewer's last byte, and end to end (wall clock and CPU: noisy, this machine only)\n\n" +
 		"One camera (its own process), " + integer.format(frameBytes) + "-byte frames at " + fps + " fps; the receiver in a process of its own; the viewers in a third, " +
 		"all on loopback, times compared on the machine's monotonic clock. Baseline: the same receiver's ingest, then a bare loop writing each frame's whole part " +
 		"in one buffer to every viewer (scripts/bench/fan-out-latency-server.ts). Window " + windowMs + " ms after " + warmUpMs + " ms of warm-up; each count " +

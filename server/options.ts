@@ -96,6 +96,17 @@ const flag: Kind<boolean> = {
 	show: String,
 };
 
+const portNumber = integer(0, 65535);
+/** The UDP port of frames as datagrams: a number (0: any free port), "same" (--ingest-port's), or "off". */
+const datagramPort: Kind<number | "same" | "off"> = {
+	parse(text) {
+		const word = text.trim().toLowerCase();
+		return word === "same" || word === "off" ? word : portNumber.parse(text);
+	},
+	check: (value) => (value === "same" || value === "off" ? value : portNumber.check(value)),
+	show: String,
+};
+
 const host: Kind<string> = {
 	parse: (text) => host.check(text.trim()),
 	check(value) {
@@ -243,6 +254,8 @@ export const OPTION_SPECS = {
 	ingestPort: spec("--ingest-port <port>", "XSCAM_INGEST_PORT", integer(0, 65535), 8700, "TCP port the cameras stream to (0: any free port)"),
 	httpPort: spec("--http-port <port>", "XSCAM_HTTP_PORT", integer(0, 65535), 8080, "HTTP port of the web page, streams, API and /metrics (0: any free port)"),
 	rtspPort: spec("--rtsp-port <port>", "XSCAM_RTSP_PORT", integer(0, 65535), 8554, "RTSP port: rtsp://<host>:<port>/<camera id> for NVRs and players (0: any free port)"),
+	datagramPort: spec("--datagram-port <port>", "XSCAM_DATAGRAM_PORT", datagramPort, "same" as number | "same" | "off",
+		"UDP port cameras with a key may send their frames to as datagrams (\"same\": --ingest-port's number; \"off\": frames on the connection only)"),
 	host: spec("--host <address>", "XSCAM_HOST", host, "0.0.0.0", "address both ports bind to (:: for IPv6 too, 127.0.0.1 for this machine only)"),
 	maxBodyBytes: spec("--max-body-bytes <size>", "XSCAM_MAX_BODY_BYTES", bytes(4096, 64 * MiB), MiB, "largest message body a camera may send, e.g. 1MiB (a frame's body is its JPEG plus 16 bytes)"),
 	pingIntervalMs: spec("--ping-interval <duration>", "XSCAM_PING_INTERVAL", duration(100, HOUR), 5 * SECOND, "ping each camera this often; close it after 3 intervals of silence"),
@@ -260,6 +273,7 @@ export const OPTION_SPECS = {
 	tlsKey: spec("--tls-key <path>", "XSCAM_TLS_KEY", path, "", "the private key of --tls-cert (PEM)"),
 	maxPendingConnections: spec("--max-pending <count>", "XSCAM_MAX_PENDING", integer(1, 100_000), 256, "camera connections that may wait to say hello and authenticate at once"),
 	maxHttpConnections: spec("--max-http-connections <count>", "XSCAM_MAX_HTTP_CONNECTIONS", integer(1, 1_000_000), 1024, "HTTP connections (pages, API, streams) open at once; more are refused"),
+	requestTimeoutMs: spec("--request-timeout <duration>", "XSCAM_REQUEST_TIMEOUT", duration(100, HOUR), 10 * SECOND, "close an HTTP connection whose request (headers and body) has not all come in by then; a stream, once asked for, is not bound by it"),
 	record: spec("--record", "XSCAM_RECORD", flag, false, "record every camera"),
 	recordCameras: spec("--record-cameras <ids>", "XSCAM_RECORD_CAMERAS", cameraIds, [] as string[], "record these cameras, comma-separated (with or without --record)"),
 	recordingDir: spec("--recording-dir <path>", "XSCAM_RECORDING_DIR", path, "recordings", "directory of the recordings, one folder per camera"),

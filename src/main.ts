@@ -14,6 +14,7 @@ import PWM from "embedded:io/pwm";
 import TCP from "embedded:io/socket/tcp";
 import Listener from "embedded:io/socket/listener";
 import TLS from "embedded:io/socket/tcp/tls";
+import UDP from "embedded:io/socket/udp";
 import HTTPServer from "embedded:network/http/server";
 import WiFi from "embedded:network/interface/wifi";
 import Flash from "embedded:storage/flash";
@@ -44,7 +45,7 @@ export default function main(): Device | SetupMode | undefined {
 			setup.start();
 			return setup;
 		}
-		const device = new Device(readSettings(atStart), { Camera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM }, log, config);
+		const device = new Device(readSettings(atStart), { Camera, Digest, HMAC, TCP, TLS, UDP, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM }, log, config);
 		device.start();
 		return device;
 	}

@@ -1,5 +1,6 @@
 // The unchanged firmware when the Wi-Fi goes wrong: the access point gone for an hour of virtual time,
-// and an access point that moves to another channel. The hour runs on vitest's fake timers (the board's
+// an access point that moves to another channel, and a DHCP server that gives the camera another
+// address. The hour and the new address run on vitest's fake timers (the board's
 // timers are Node's, so the firmware's clock, backoff and camera all follow them); the receiver is real
 // TCP on loopback, whose I/O is waited for in real time between steps of the virtual clock.
 
@@ -15,6 +16,14 @@ const HOUR = 3_600_000;
 const LINK_BACKOFF = { min: 500, cap: 60_000 };
 /** Back once the access point returns: the longest wait, a scan and a join, the connection and a welcome. */
 const BACK_WITHIN_MS = LINK_BACKOFF.cap + 5_000;
+/** The session's backoff (session/session.ts): waits drawn from [b/2, b], b doubling from 500 ms. */
+const SESSION_FIRST_WAITS = [500, 1000];
+/** The DHCP exchange for the new address: longer than the first wait, shorter than the first two's shortest (250 + 500 ms). */
+const LEASE_GAP_MS = 600;
+/** A connection, its welcome and the next frame (10 fps), in the 100 ms steps the virtual clock moves in. */
+const RECONNECTED_MS = 500;
+/** Back on a new address: the first try finds no address yet, the second one connects. */
+const NEW_ADDRESS_WITHIN_MS = SESSION_FIRST_WAITS[0] + SESSION_FIRST_WAITS[1] + RECONNECTED_MS;
 
 let device: Device | undefined;
 let receiver: TestReceiver;
@@ -82,4 +91,35 @@ it("follows its access point to another channel: one rejoin, streaming again on 
 	expect(board.radio.accessPoint).toBe(moved);
 	expect(lines.filter((line) => line.startsWith("xscam: wifi up"))).toHaveLength(2);
 	expect(receiver.connections).toBe(2);
+});
+
+it("streams again from its new address when DHCP gives it another: the old connection aborted as lwIP does, the link untouched, back within " + NEW_ADDRESS_WITHIN_MS + " ms", async () => {
+	const lines: string[] = [];
+	receiver = new TestReceiver();
+	const port = await receiver.listen();
+	vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+	const board = deviceBoard({
+		port, sensorFps: 10, frameRate: 10, trace: (text) => lines.push(text),
+		radio: { address: "127.0.0.2", associateDelay: 5, dhcpDelay: LEASE_GAP_MS }, // a loopback address: the receiver sees it
+	});
+	device = await boot(board);
+	await advanceUntil(() => receiver.frames.length >= 2, 10_000);
+	expect(receiver.frames.length).toBeGreaterThanOrEqual(2);
+	expect(receiver.sockets[0].remoteAddress).toBe("127.0.0.2");
+	// 1. the router refuses the renewal and offers another address
+	board.radio.renewLease("127.0.0.3");
+	const took = await advanceUntil(() => receiver.frames.some((frame) => frame.connection === 2), NEW_ADDRESS_WITHIN_MS + 1000);
+	// 2. streaming again on a second connection, from the new address, within the bound
+	expect(receiver.frames.some((frame) => frame.connection === 2)).toBe(true);
+	expect(took).toBeLessThanOrEqual(NEW_ADDRESS_WITHIN_MS);
+	expect(receiver.connections).toBe(2);
+	expect(receiver.sockets[1].remoteAddress).toBe("127.0.0.3");
+	// 3. the session saw its connection end and a try before the new address was bound; the link saw nothing, as on the device
+	const retries = lines.filter((line) => line.includes("retry in") && !line.startsWith("xscam: wifi"));
+	expect(retries.map((line) => line.replace(/; retry in [^]*$/, ""))).toEqual([
+		"xscam: 127.0.0.1:" + port + ": connection lost",
+		"xscam: 127.0.0.1:" + port + ": cannot connect: connect error",
+	]);
+	expect(lines.filter((line) => line.startsWith("xscam: wifi"))).toEqual([expect.stringMatching(/^xscam: wifi joining/), expect.stringMatching(/^xscam: wifi up 127\.0\.0\.2 /)]);
+	expect(board.radio.connection).toBe(500);
 });

@@ -12,7 +12,7 @@ const GOOD = {
 describe("readSettings", () => {
 	it("accepts a good manifest config", () => {
 		// "": no key, the camera does not authenticate; no setupPassword: it never opens a setup access point
-		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined, tls: undefined, builtAt: 0, setupPassword: "", setupAfter: 300_000,
+		expect(readSettings(GOOD)).toEqual({ ...GOOD, key: undefined, tls: undefined, builtAt: 0, frames: "tcp", setupPassword: "", setupAfter: 300_000,
 			receivers: [{ server: "receiver.local", port: 8700 }],
 		});
 	});
@@ -31,6 +31,11 @@ describe("readSettings", () => {
 	it("takes a key of 64 hex digits as its 32 bytes", () => {
 		const hex = "000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F";
 		expect(readSettings({ ...GOOD, key: hex }).key).toEqual(Uint8Array.from({ length: 32 }, (_, i) => i));
+	});
+
+	it("sends frames as datagrams only with a key", () => {
+		expect(readSettings({ ...GOOD, key: "ab".repeat(32), frames: "udp" }).frames).toBe("udp");
+		expect(readSettings({ ...GOOD, frames: "tcp" }).frames).toBe("tcp");
 	});
 
 	it("accepts numbers given as strings on the mcconfig command line", () => {
@@ -79,6 +84,8 @@ describe("readSettings", () => {
 		["setupPassword", "x".repeat(64), "config: setupPassword must be"],
 		["setupAfter", "29", "config: setupAfter must be seconds without Wi-Fi before a camera that never joined opens its setup access point, 30 to 86400, got \"29\""],
 		["setupAfter", 86_401, "config: setupAfter must be"],
+		["frames", "rtp", "config: frames must be \"tcp\" (frames on the connection) or \"udp\" (frames as datagrams, signed under a key from the authentication), got \"rtp\""],
+		["frames", "udp", "config: frames must be \"tcp\" for a camera without a key: datagrams are signed under one from the authentication, got \"udp\""],
 	])("refuses %s = %j with one line naming the key", (key, value, message) => {
 		const error = (() => {
 			try {

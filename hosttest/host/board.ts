@@ -46,8 +46,17 @@ export interface Listening {
 	close(): void;
 }
 
+/** A UDP socket's sending end. */
+export interface DatagramPort {
+	/** Sends one datagram of `bytes`, copied before it returns (the caller reuses them). */
+	send(bytes: Uint8Array, address: string, port: number): void;
+	close(): void;
+}
+
 export interface Network {
 	connect(address: string, port: number, events: WireEvents): Wire;
+	/** A new UDP socket; networks that carry no datagrams omit it. */
+	datagrams?(): DatagramPort;
 	/** Takes connections on `port`; networks that cannot (the XS tier bridges client sockets only) omit it. */
 	listen?(port: number, onIncoming: (incoming: IncomingWire) => void): Listening;
 	/** Calls back with an IPv4 address or undefined, always later, never inside the call. */

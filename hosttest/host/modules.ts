@@ -9,6 +9,7 @@ export const HOST_MODULES: { readonly [specifier: string]: string } = {
 	"embedded:io/socket/listener": "listener.ts",
 	"embedded:io/socket/tcp": "tcp.ts",
 	"embedded:io/socket/tcp/tls": "tls.ts",
+	"embedded:io/socket/udp": "udp.ts",
 	"embedded:network/http/server": "http-server.ts",
 	"embedded:network/interface/wifi": "wifi.ts",
 	"embedded:storage/flash": "flash.ts",

@@ -2,6 +2,7 @@
 // a sensor that makes real JPEGs, and a radio whose access points the caller controls.
 
 import { createHash } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { lookup } from "node:dns";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, isIPv4, Socket } from "node:net";
@@ -53,7 +54,7 @@ export function createNodeBoard(options: NodeBoardOptions): Board {
 	};
 	const radio = new Radio(timers, options.radio);
 	const trace = options.trace ?? ((text: string) => void process.stdout.write(text));
-	const network = nodeNetwork(options, trace);
+	const network = nodeNetwork(options, radio, trace);
 	for (const accessPoint of options.accessPoints ?? []) radio.addAccessPoint(accessPoint);
 	const id = String(options.config.commandLine.id ?? options.config.manifest.id ?? "camera");
 	const model = options.sensor?.model ?? "OV2640";
@@ -134,14 +135,26 @@ function nodeTlsClient(trust: TlsTrust, events: TlsEngineEvents): TlsEngine {
 	};
 }
 
-function nodeNetwork(options: NodeBoardOptions, trace: (text: string) => void): Network {
+/** Linux routes all of 127/8 to loopback and binds any of it: a station given such an address is seen by it. */
+const LOOPBACK = /^127\./;
+
+function nodeNetwork(options: NodeBoardOptions, radio: Radio, trace: (text: string) => void): Network {
 	return {
 		connect(address, port, events) {
 			const socket = new Socket();
 			socket.setNoDelay(true);
 			socket.on("connect", () => events.onConnected());
-			socket.connect(port, address);
+			const station = radio.address;
+			socket.connect({ port, host: address, localAddress: station !== undefined && LOOPBACK.test(station) ? station : undefined });
 			return socketWire(socket, events);
+		},
+		datagrams() {
+			const socket = createSocket("udp4");
+			socket.on("error", (error) => trace("host: datagram socket: " + error.message + "\n"));
+			return {
+				send: (bytes, address, port) => socket.send(Buffer.from(bytes), port, address), // a copy: the firmware reuses its buffer
+				close: () => socket.close(),
+			};
 		},
 		resolve(host, callback) {
 			lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));

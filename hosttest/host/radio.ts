@@ -1,7 +1,7 @@
-// The air around the simulated board: access points a test controls (password, range, outages) and the
-// board's one Wi-Fi station. A join takes time and fails the way ESP32 joins fail: no access point with
-// that SSID in range, or a wrong password, both ending back at 200 with no reason given
-// (reference/moddable-sdk.md §3.3 and §9.17). XS-portable.
+// The air around the simulated board: access points a test controls (password, range, outages, a DHCP
+// server that changes the station's address) and the board's one Wi-Fi station. A join takes time and
+// fails the way ESP32 joins fail: no access point with that SSID in range, or a wrong password, both
+// ending back at 200 with no reason given (reference/moddable-sdk.md §3.3 and §9.17). XS-portable.
 
 export interface AccessPointOptions {
 	ssid: string;
@@ -57,7 +57,7 @@ export interface RadioTimers {
 }
 
 export interface RadioOptions {
-	/** The station's address once joined. */
+	/** The station's address once joined (a 127/8 one is also the source of its connections, node-board.ts). */
 	address?: string;
 	mac?: string;
 	/** Association, then DHCP, ms. */
@@ -98,6 +98,9 @@ export class Radio {
 	#accessPoint: AccessPoint | undefined;
 	#step: unknown; // the pending timer of a join in progress
 	#softAccessPoint: SoftAccessPoint | undefined;
+	#lease: string; // the address the DHCP server gives
+	#bound: string | undefined; // the address the station has now
+	readonly #addressLost = new Set<(address: string) => void>();
 
 	constructor(timers: RadioTimers, options: RadioOptions = {}) {
 		this.timers = timers;
@@ -109,6 +112,7 @@ export class Radio {
 			scanTimeout: options.scanTimeout ?? 3000,
 			handshakeTimeout: options.handshakeTimeout ?? 2000,
 		};
+		this.#lease = this.#options.address;
 	}
 
 	addAccessPoint(options: AccessPointOptions): AccessPoint {
@@ -127,13 +131,40 @@ export class Radio {
 		return this.#connection >= ASSOCIATED ? this.#accessPoint : undefined;
 	}
 
+	/** The station's IPv4 address: undefined while it has none, also in the middle of a renewal (still 500). */
 	get address(): string | undefined {
-		return this.#connection === CONNECTED ? this.#options.address : undefined;
+		return this.#connection === CONNECTED ? this.#bound : undefined;
 	}
 
 	subscribe(listener: Listener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
+	}
+
+	/** For lwIP's TCP (tcp.ts): `listener` hears of an address the station lost while it stayed joined. */
+	onAddressLost(listener: (address: string) => void): () => void {
+		this.#addressLost.add(listener);
+		return () => this.#addressLost.delete(listener);
+	}
+
+	/**
+	 * The DHCP server gives the station another address: it refused the renewal (or the lease ran out),
+	 * so lwIP sets the address to 0.0.0.0 at once, which aborts every TCP connection bound to the old one
+	 * (tcp_netif_ip_addr_changed), and asks again: the new address is bound after `dhcpDelay`. The
+	 * ECMA-419 Wi-Fi says nothing of either: the IDF's second IP_EVENT_STA_GOT_IP changes none of its
+	 * flags and it ignores IP_EVENT_STA_LOST_IP (wifi-esp32.c), so `connection` stays 500 and no
+	 * onChanged fires. Meanwhile Net.get("IP") is undefined (the device's WiFi `address` would give its
+	 * IPv6 link-local one, which this station does not have), and a connect finds no route.
+	 */
+	renewLease(address: string): void {
+		const lost = this.address;
+		if (lost === undefined) throw new Error("host: renewLease() needs a station with an address");
+		this.#lease = address;
+		this.#bound = undefined;
+		for (const listener of this.#addressLost) listener(lost);
+		this.#after(this.#options.dhcpDelay, () => {
+			this.#bound = this.#lease;
+		});
 	}
 
 	/** One attempt, no retries, like esp_wifi_connect under the ECMA-419 interface. */
@@ -154,6 +185,7 @@ export class Radio {
 			this.#accessPoint = accessPoint;
 			this.#set(ASSOCIATED);
 			this.#after(this.#options.dhcpDelay, () => {
+				this.#bound = this.#lease;
 				this.#set(CONNECTED);
 				this.#notify("address");
 			});
@@ -210,6 +242,7 @@ export class Radio {
 	#set(connection: number, notify = connection !== CONNECTING): void {
 		this.#connection = connection;
 		if (connection < ASSOCIATED) this.#accessPoint = undefined;
+		if (connection < CONNECTED) this.#bound = undefined;
 		if (notify) this.#notify("connection");
 	}
 

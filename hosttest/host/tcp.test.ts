@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Board } from "./board";
 import { until } from "../server/helpers/harness";
 import { joinedBoard } from "./joined-board";
+import Net from "./net";
 import TCP, { RECEIVE_WINDOW, SEND_BUFFER } from "./tcp";
 
 let server: Server;
@@ -158,6 +159,29 @@ describe("host TCP", () => {
 		socket.read();
 		await until(() => events.errors === 1, "events.errors === 1");
 		expect(() => socket.write(new Uint8Array(1))).toThrow("not ready"); // not closed for you, but done
+	});
+
+	it("is aborted when DHCP gives the station another address, reported after the data was read; a new one connects once that address is bound", async () => {
+		board = await joinedBoard({ radio: { associateDelay: 0, dhcpDelay: 50 } });
+		const { socket, events } = open();
+		await until(() => peers.length === 1 && events.writable.length === 1, "peers.length === 1 && events.writable.length === 1");
+		let peerClosed = false;
+		peers[0].on("close", () => peerClosed = true);
+		peers[0].write("before the renewal");
+		await until(() => events.readable.length === 1, "events.readable.length === 1");
+		board.radio.renewLease("192.168.4.7");
+		expect(socket.write(new Uint8Array(1))).toBeUndefined(); // lwIP dropped it: nothing sent until the error is delivered
+		expect(board.radio.connection).toBe(500); // the Wi-Fi does not say
+		expect(Net.get("IP")).toBeUndefined();
+		expect(() => new TCP({ address: "127.0.0.1", port })).toThrow("connect error"); // no address, no route
+		await until(() => peerClosed, "peerClosed");
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(events.errors).toBe(0); // held back while data is unread
+		expect(String.fromCharCode(...new Uint8Array(socket.read()!))).toBe("before the renewal");
+		await until(() => events.errors === 1, "events.errors === 1");
+		await until(() => Net.get("IP") === "192.168.4.7", "Net.get('IP') === '192.168.4.7'");
+		const again = open();
+		await until(() => again.events.writable.length === 1, "again.events.writable.length === 1");
 	});
 
 	it("reports a refused connection through onError", async () => {

@@ -8,6 +8,9 @@
 // - onError() with no argument, also for a clean close by the peer, and only once the received data has
 //   been read; the socket is not closed for you; nothing is called after an error or a close();
 // - every callback comes in a later turn, with `this` the socket;
+// - aborted when the station loses the address it was bound to (a DHCP renewal that gives another,
+//   radio.ts renewLease()): lwIP's tcp_netif_ip_addr_changed calls tcp_abort, and tcpError in the SDK
+//   reports it as onError, once the received data has been read;
 // - new TCP({ from }) takes over a socket a listener's read() returned (listener.ts): connected already,
 //   on whichever interface it came in on, so the station's link does not hold it.
 
@@ -21,7 +24,7 @@ import { CONNECTED } from "./radio";
 export const SEND_BUFFER = 8192;
 export const RECEIVE_WINDOW = 8192;
 
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+export const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
 
 type OnCount = (this: TCP, count: number) => void;
 type OnError = (this: TCP) => void;
@@ -81,10 +84,7 @@ class TCP {
 				this.#free += count;
 				this.#signalWritable();
 			},
-			onClosed: () => {
-				this.#peerGone = true;
-				if (this.#receivedBytes === 0) this.#signalError();
-			},
+			onClosed: () => this.#gone(),
 		};
 		if (incoming) {
 			this.#address = incoming.address;
@@ -96,8 +96,13 @@ class TCP {
 		const { address, port } = options as TCPConnectOptions;
 		this.#address = address;
 		this.#port = port;
-		if (radio.connection !== CONNECTED) throw new Error("connect error"); // lwIP finds no route
-		this.#unsubscribe = radio.subscribe(() => this.#linkChanged());
+		if (radio.address === undefined) throw new Error("connect error"); // lwIP finds no route
+		const unsubscribeLink = radio.subscribe(() => this.#linkChanged());
+		const unsubscribeAddress = radio.onAddressLost(() => this.#aborted()); // every station socket is bound to its one address
+		this.#unsubscribe = () => {
+			unsubscribeLink();
+			unsubscribeAddress();
+		};
 		this.#wire = network.connect(address, port, events);
 	}
 
@@ -209,6 +214,23 @@ class TCP {
 			this.#readablePending = false;
 			if (this.#wire && !this.#failed) this.#onReadable?.call(this, this.#receivedBytes);
 		});
+	}
+
+	/** The connection is over (the peer closed or reset it, or lwIP aborted it): onError once the data is read. */
+	#gone(): void {
+		this.#peerGone = true;
+		if (this.#receivedBytes === 0) this.#signalError();
+	}
+
+	/**
+	 * lwIP's tcp_abort: the connection is freed and nothing held for it is sent; the peer gets a reset
+	 * there, a close here (a Wire has no reset).
+	 */
+	#aborted(): void {
+		if (this.#peerGone || this.#failed) return;
+		this.#held = [];
+		this.#wire!.close();
+		this.#gone();
 	}
 
 	#signalWritable(): void {

@@ -16,6 +16,7 @@ export function acknowledgedByProxy(network: Network, proxy: FaultProxy): Networ
 	let opened = 0;
 	return {
 		resolve: (host, callback) => network.resolve(host, callback),
+		datagrams: network.datagrams && (() => network.datagrams!()), // UDP has no acknowledgement to wait for
 		connect(address, port, events: WireEvents) {
 			const connection = ++opened;
 			let handedOver = 0; // to the local kernel

@@ -28,7 +28,7 @@ const HIGH_WATER = 64 * 1024;
 const SLICE = 4096;
 
 /** A deterministic [0, 1) source (mulberry32), so a lossy run is the same run every time. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;
@@ -126,9 +126,10 @@ export class FaultProxy {
 		this.random = seeded(seed);
 	}
 
-	async listen(): Promise<number> {
+	/** Listens on any free port of `address` (127/8 is all loopback on Linux). */
+	async listen(address = "127.0.0.1"): Promise<number> {
 		const server = this.#server = createServer((client) => this.#accept(client));
-		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+		await new Promise<void>((resolve) => server.listen(0, address, () => resolve()));
 		this.port = (server.address() as { port: number }).port;
 		return this.port;
 	}

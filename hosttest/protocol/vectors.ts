@@ -271,6 +271,27 @@ VECTORS.push(
 			3a b8 17 86 19 9d 64 57 c6 e5 52 38 6f 43 da 66
 		`),
 	},
+	{
+		name: "datagrams",
+		message: { type: "datagrams", port: 8700, channel: 0x1234abcd, datagramBytes: 1472 },
+		bytes: hex(`
+			58 43 01 88 00 00 00 08 # header: datagrams, body 8
+			21 fc                   # UDP port 8700
+			12 34 ab cd             # channel 0x1234abcd
+			05 c0                   # datagrams of at most 1472 bytes
+		`),
+	},
+	{
+		name: "datagram report",
+		message: { type: "datagramReport", completed: 600, lost: 3, rejected: 1, jitter: 2500 },
+		bytes: hex(`
+			58 43 01 89 00 00 00 10 # header: datagram report, body 16
+			00 00 02 58             # 600 frames completed
+			00 00 00 03             # 3 lost
+			00 00 00 01             # 1 datagram rejected
+			00 00 09 c4             # jitter 2500 µs
+		`),
+	},
 );
 
 /** What each side signs and its proof, for camera "porch" with the key and nonces above. */
@@ -301,6 +322,43 @@ export const AUTH_VECTOR = {
 		00 01 23 45                                     # its size
 		30 2e 33 2e 30                                  # its version, "0.3.0"
 	`),
+};
+
+/**
+ * Frames as datagrams (docs/protocol.md), for camera "porch" on the connection of AUTH_VECTOR: the
+ * datagram key, and a frame of a 22-byte JPEG cut into datagrams of at most 64 bytes (32 of body each).
+ */
+export const DATAGRAM_VECTOR = {
+	keyInput: hex(`
+		78 73 63 61 6d 20 64 61 74 61 67 72 61 6d 73 00 # "xscam datagrams", 0
+		70 6f 72 63 68 00                               # "porch", 0
+		a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af # the receiver's nonce
+		b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf # the device's nonce
+	`),
+	/** HMAC-SHA256(the camera's key, keyInput) */
+	key: hex("74 e2 c4 1a d7 95 e3 a0 e3 5a 6c 57 5a d4 92 6f dc 9e c3 14 17 b1 bc 27 c7 4d 18 04 02 8a bc 95"),
+	channel: 0x1234abcd,
+	datagramBytes: 64,
+	/** The frame's 16 body fields: seq 7, captured at 1764000000123, 320 x 240. */
+	fields: hex("00 00 00 07  00 00 01 9a b6 97 e8 7b  01 40 00 f0"),
+	jpeg: hex("ff d8 ff e0 00 10 4a 46 49 46 00 01 01 00 00 01 00 01 00 00 ff d9"),
+	datagrams: [
+		hex(`
+			58 43 01 09             # magic, version, type: frame datagram
+			12 34 ab cd             # channel
+			00 00 00 07             # frame 7
+			00 00 00 02             # piece 0 of 2
+			00 00 00 07 00 00 01 9a b6 97 e8 7b 01 40 00 f0 # body 0..31: the frame's fields,
+			ff d8 ff e0 00 10 4a 46 49 46 00 01 01 00 00 01 # and the JPEG's first 16 bytes
+			d6 66 a3 3b 26 66 29 80 21 38 9f 6f c4 e8 18 99 # MAC: HMAC-SHA256(datagram key, all before it), first 16 bytes
+		`),
+		hex(`
+			58 43 01 09 12 34 ab cd 00 00 00 07
+			00 01 00 02             # piece 1 of 2
+			00 01 00 00 ff d9       # body 32..37: the rest of the JPEG
+			02 ab e4 22 bf 86 18 4e ad 4f 35 f1 83 fd 89 cf # MAC
+		`),
+	],
 };
 
 export interface ErrorVector {

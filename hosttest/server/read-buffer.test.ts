@@ -53,7 +53,7 @@ class Connection {
 
 	constructor(reads: ReusedReads) {
 		this.#reads = reads;
-		this.session = new CameraSession({ remote: "127.0.0.1:1", write: () => {}, destroy: () => this.session.ended(undefined) },
+		this.session = new CameraSession({ remote: "127.0.0.1:1", remoteAddress: "127.0.0.1", datagrams: undefined, write: () => {}, destroy: () => this.session.ended(undefined) },
 			reads.core, { admitted: () => {}, closed: (_session, reason) => void (this.closedWith = reason) });
 	}
 

@@ -23,6 +23,8 @@ export type PostedOp =
 	/** `length` bytes of the posting's payloads, the next after the previous write's. */
 	| { op: "write"; wire: number; length: number }
 	| { op: "receiving"; wire: number; receiving: boolean }
+	/** A UDP datagram the firmware sent: `length` bytes of the posting's payloads, as a write's. */
+	| { op: "datagram"; address: string; port: number; length: number }
 	| { op: "close"; wire: number };
 
 /** What XS asks Node, waiting for the answer. */

@@ -144,7 +144,7 @@ export class XsDevice {
 		const posting = JSON.parse(view.toString("utf8", 4, 4 + jsonLength)) as Posting;
 		let offset = 4 + jsonLength;
 		for (const op of posting.posted) {
-			if (op.op === "write") {
+			if (op.op === "write" || op.op === "datagram") {
 				this.#carryOut(op, bytes.subarray(offset, offset + op.length));
 				offset += op.length;
 			}
@@ -164,6 +164,9 @@ export class XsDevice {
 				return;
 			case "write":
 				this.#wires.get(op.wire)?.peer.write(payload!);
+				return;
+			case "datagram":
+				this.#network.datagram?.(payload!, op.address, op.port);
 				return;
 			case "receiving": {
 				const wire = this.#wires.get(op.wire);

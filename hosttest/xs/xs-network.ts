@@ -22,6 +22,8 @@ export interface PeerConnection {
 export interface XsNetwork {
 	/** A connection from the firmware; call end.closed(true) (now or later) to refuse it. */
 	connect(address: string, port: number, end: WireEnd): PeerConnection;
+	/** A UDP datagram the firmware sent (only valid during the call); a network without it loses them all. */
+	datagram?(bytes: Uint8Array, address: string, port: number): void;
 	/** DNS, answered at once (the firmware hears it in a later turn). */
 	resolve?(host: string): string | undefined;
 	/** The virtual clock moved to `now` (ms); called before each crank. */

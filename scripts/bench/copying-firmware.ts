@@ -14,6 +14,7 @@ import type { DisposableFrame } from "embedded:io/image/in/camera";
 import PWM from "embedded:io/pwm";
 import TCP from "embedded:io/socket/tcp";
 import TLS from "embedded:io/socket/tcp/tls";
+import UDP from "embedded:io/socket/udp";
 import WiFi from "embedded:network/interface/wifi";
 import Flash from "embedded:storage/flash";
 import Update from "embedded:update";
@@ -47,7 +48,7 @@ class CopyingCamera extends Camera {
 }
 
 export default function main(): Device {
-	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM },
+	const device = new Device(readSettings(config), { Camera: CopyingCamera, Digest, HMAC, TCP, TLS, UDP, WiFi, Time, Timer, Net, Preference, Instrumentation, Update, Flash, Boot, PWM },
 		(line) => trace("xscam: " + line + "\n"), config);
 	device.start();
 	return device;

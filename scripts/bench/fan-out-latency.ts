@@ -1,4 +1,4 @@
-// Benchmark 5: how long the receiver's MJPEG fan-out takes to get a frame to every viewer, at 1, 100 and
+// Benchmark 6: how long the receiver's MJPEG fan-out takes to get a frame to every viewer, at 1, 100 and
 // 1,000 viewers of one 25 fps camera, against a bare write loop of the same bytes to the same kind of
 // sockets on the same receiver (the baseline: fan-out-latency-server.ts). The 1-viewer runs give the
 // latency end to end on the host, from the camera's capture stamp to the viewer's last byte. Each kind

@@ -35,9 +35,12 @@ export interface HttpPart extends Part {
 
 /** Control requests carry a few settings; nothing else takes a body. */
 const BODY_LIMIT_BYTES = 16 * 1024;
-/** Bounds on what a client that sends nothing can hold: a slow request, a TLS handshake never finished. */
-const REQUEST_TIMEOUT_MS = 30_000;
+/** A bound on what a client that sends nothing can hold: a TLS handshake never finished. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Node looks for requests past --request-timeout this many times per timeout (between 0.1 and 5 s apart). */
+const TIMEOUT_CHECKS = 8;
+const MIN_CHECK_MS = 100;
+const MAX_CHECK_MS = 5000;
 
 /** Who may use the HTTP side: the users and tokens, and the logged-in browsers. */
 export interface HttpAccess {
@@ -55,6 +58,16 @@ function answerBadHttp(error: NodeJS.ErrnoException, socket: Duplex): void {
 		Buffer.byteLength(body) + "\r\nConnection: close\r\n\r\n" + body);
 }
 
+/**
+ * What Node's server is created with for --request-timeout: the headers get no longer than the whole
+ * request (Node's own default gives them 60 s), and Node checks often enough that a request goes within
+ * an eighth of the timeout past it (its default checks every 30 s, whatever the timeout).
+ */
+function requestTimeouts(timeoutMs: number): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+	const every = Math.max(MIN_CHECK_MS, Math.min(MAX_CHECK_MS, Math.round(timeoutMs / TIMEOUT_CHECKS)));
+	return { headersTimeout: timeoutMs, requestTimeout: timeoutMs, connectionsCheckingInterval: every };
+}
+
 export function registerHttp(core: Core, { access, sessions }: HttpAccess): HttpPart {
 	const { options, registry, cameras } = core;
 	const app = Fastify({
@@ -64,10 +77,13 @@ export function registerHttp(core: Core, { access, sessions }: HttpAccess): Http
 		bodyLimit: BODY_LIMIT_BYTES,
 		forceCloseConnections: true, // close() must not wait for keep-alive sockets
 		clientErrorHandler: answerBadHttp,
-		requestTimeout: REQUEST_TIMEOUT_MS, // a request's headers and body; a stream, once asked for, is not bound by it
+		// a request's headers and body, counted from the connection and again from the first byte of each
+		// request, however slowly its bytes trickle in; a stream, once asked for, is not bound by it
+		http: requestTimeouts(options.requestTimeoutMs),
+		requestTimeout: options.requestTimeoutMs, // fastify sets it again on the server it made (its default: none)
 		// a reverse proxy's X-Forwarded-For and -Proto, believed only from these addresses: per-client limits see the client
 		trustProxy: options.trustProxy.length > 0 ? options.trustProxy : false,
-		...(core.tls && { https: { cert: core.tls.cert, key: core.tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS } }),
+		...(core.tls && { https: { cert: core.tls.cert, key: core.tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, ...requestTimeouts(options.requestTimeoutMs) } }),
 	});
 	app.server.maxConnections = options.maxHttpConnections; // beyond it, a new connection is closed at once
 	const fanOut = new FanOut(core);

@@ -27,10 +27,10 @@ export class CameraAuthentication {
 	}
 
 	/**
-	 * The receiver's answer when `auth` proves the key `key` (undefined: the id has none), and how to sign
-	 * an update offer on this connection; else why not.
+	 * The receiver's answer when `auth` proves the key `key` (undefined: the id has none), how to sign
+	 * an update offer on this connection, and the key its datagrams are signed under; else why not.
 	 */
-	verify(auth: Auth, key: Uint8Array | undefined): { accepted: Accepted; signOffer: SignOffer } | { failure: string } {
+	verify(auth: Auth, key: Uint8Array | undefined): { accepted: Accepted; signOffer: SignOffer; datagramKey: Uint8Array } | { failure: string } {
 		if (key === undefined) return { failure: "no key for this id" };
 		const { id } = this.hello;
 		const nonce = this.challenge.nonce;
@@ -39,6 +39,7 @@ export class CameraAuthentication {
 		return {
 			accepted: { type: "accepted", proof: prove(key, "receiver", id, nonce, auth.nonce) },
 			signOffer: (sha256, size, version) => prove(key, "update", id, nonce, auth.nonce, offerTerms(sha256, size, version)),
+			datagramKey: prove(key, "datagrams", id, nonce, auth.nonce), // docs/protocol.md, "Frames as datagrams"
 		};
 	}
 }

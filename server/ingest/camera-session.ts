@@ -10,7 +10,7 @@
 // connection only, with one log line naming the camera (or the remote address before the hello) and the
 // error's code.
 
-import { HELLO_FLAG_AUTH } from "../../src/protocol/constants";
+import { HELLO_FLAG_AUTH, HELLO_FLAG_DATAGRAMS } from "../../src/protocol/constants";
 import { CODECS } from "../../src/protocol/messages";
 import { Decoder } from "../../src/protocol/decoder";
 import { encode } from "../../src/protocol/encoder";
@@ -24,15 +24,22 @@ import type { FirmwareImage } from "../update/firmware-store";
 import { FirmwareTransfer, type UpdateProgress } from "../update/transfer";
 import { CameraAuthentication, type SignOffer } from "./camera-auth";
 import { ControlRequests } from "./control-requests";
+import type { DatagramChannel, DatagramChannels } from "./datagram-port";
 import { FrameIntake } from "./frame-intake";
 
 /** docs/protocol.md: the receiver closes a connection that sends nothing for three ping intervals. */
 const SILENT_INTERVALS = 3;
+/** docs/protocol.md: a camera sending datagrams hears what came of them this often, ms. */
+export const DATAGRAM_REPORT_MS = 1000;
 
 /** What a session needs of its connection: the transport adapter's side. */
 export interface SessionPipe {
 	/** "address:port" of the camera. */
 	readonly remote: string;
+	/** The camera's address alone: its datagrams must come from it. */
+	readonly remoteAddress: string;
+	/** Where the receiver takes frames as datagrams; undefined: it does not (--datagram-port off). */
+	readonly datagrams: DatagramChannels | undefined;
 	/** Queues bytes to the camera (small messages only: the transport buffers them). */
 	write(bytes: Uint8Array): void;
 	/** Ends the connection at once; the adapter then calls ended(). */
@@ -86,6 +93,8 @@ export class CameraSession implements CameraConnection {
 	#pingToken = 0;
 	#transfer: FirmwareTransfer | undefined; // the firmware update of this connection
 	#signOffer: SignOffer | undefined; // once the camera proved its key: updates go only to such a camera
+	#channel: DatagramChannel | undefined; // where this connection's frames come as datagrams
+	#cancelReports: Cancel = () => {};
 	#closing = false; // close() was called or the connection ended: nothing more is read or written
 	#error: Error | undefined; // why it is closing; set once
 
@@ -125,6 +134,8 @@ export class CameraSession implements CameraConnection {
 		this.#closing = true;
 		this.#error ??= error;
 		this.#cancelTimer();
+		this.#cancelReports();
+		this.#channel?.close();
 		const reason = reasonOf(this.#error);
 		const camera = this.#camera;
 		const id = camera?.id ?? this.remote;
@@ -223,7 +234,15 @@ export class CameraSession implements CameraConnection {
 		if ("failure" in result) throw xscamError("XSCAM_ERR_AUTH_FAILED", id, result.failure);
 		this.#signOffer = result.signOffer;
 		this.#send(result.accepted);
-		this.#admit(authentication.hello, true);
+		const { hello } = authentication;
+		const { datagrams, remoteAddress } = this.#pipe;
+		if (hello.flags & HELLO_FLAG_DATAGRAMS && datagrams) {
+			this.#channel = datagrams.open(remoteAddress, result.datagramKey, (frame) => {
+				if (this.#camera && !this.#closing) this.#intake.take(this.#camera, frame);
+			});
+			this.#send({ type: "datagrams", port: datagrams.port, channel: this.#channel.id, datagramBytes: datagrams.datagramBytes });
+		}
+		this.#admit(hello, true);
 	}
 
 	/** Makes the camera the registry's, and welcomes it. */
@@ -237,10 +256,16 @@ export class CameraSession implements CameraConnection {
 		this.#cancelTimer();
 		this.#send({ type: "welcome", serverTime: clock.now(), pingInterval: options.pingIntervalMs, maxBodyBytes: options.maxBodyBytes });
 		this.#cancelTimer = clock.every(options.pingIntervalMs, () => this.#tick());
+		const channel = this.#channel;
+		if (channel) this.#cancelReports = clock.every(DATAGRAM_REPORT_MS, () => {
+			const { completed, lost, rejected } = channel.counts;
+			this.#send({ type: "datagramReport", completed, lost, rejected, jitter: channel.jitter });
+		});
 		log.info({
 			camera: camera.id, remote: this.remote, firmware: hello.firmware, board: hello.board, sensor: hello.sensor,
-			width: hello.width, height: hello.height, connections: camera.presence.connections, replaced: replaced?.remote, authenticated,
-		}, "camera " + camera.id + " connected" + (authenticated ? ", authenticated" : ", without authenticating") + (replaced ? ", replacing " + replaced.remote : ""));
+			width: hello.width, height: hello.height, connections: camera.presence.connections, replaced: replaced?.remote, authenticated, datagrams: channel !== undefined,
+		}, "camera " + camera.id + " connected" + (authenticated ? ", authenticated" : ", without authenticating") + (channel ? ", frames as datagrams" : "") +
+			(replaced ? ", replacing " + replaced.remote : ""));
 		this.#hooks.admitted(this);
 	}
 

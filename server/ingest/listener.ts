@@ -11,6 +11,7 @@ import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
 import type { CameraSession, SessionHooks } from "./camera-session";
+import { registerDatagrams } from "./datagram-port";
 import { ReadBuffer } from "./read-buffer";
 import { serveTcp, serveTls } from "./socket-adapter";
 
@@ -38,6 +39,8 @@ export function registerIngest(core: Core): IngestPart {
 	const handshakes = new Set<Socket>(); // TLS connections not through their handshake: unadmitted too
 	const secureContext = core.tls?.context;
 	const reads = new ReadBuffer();
+	// the frames of cameras that send them as datagrams, on the UDP port beside this one
+	const datagrams = options.datagramPort === "off" ? undefined : registerDatagrams(core, () => (server.address() as AddressInfo).port);
 	const started = (session: CameraSession) => {
 		accepted++;
 		sessions.add(session);
@@ -59,7 +62,7 @@ export function registerIngest(core: Core): IngestPart {
 		socket.on("error", () => raw.destroy());
 		socket.once("secure", () => {
 			done();
-			started(serveTls(socket, core, hooks, admitBy));
+			started(serveTls(socket, core, hooks, datagrams, admitBy));
 		});
 	};
 	// Paused: nothing is read before a plain connection's socket reads into the shared buffer.
@@ -70,7 +73,7 @@ export function registerIngest(core: Core): IngestPart {
 			return;
 		}
 		if (secureContext) startHandshake(raw, secureContext);
-		else started(serveTcp(raw, reads, core, hooks));
+		else started(serveTcp(raw, reads, core, hooks, datagrams));
 	});
 
 	gauge(registry, "xscam_ingest_connections", "Open camera connections, including those that have not said hello", [],
@@ -86,11 +89,12 @@ export function registerIngest(core: Core): IngestPart {
 		get port() {
 			return (server.address() as AddressInfo | null)?.port ?? 0;
 		},
-		start() {
-			return new Promise((resolve, reject) => {
+		async start() {
+			await new Promise<void>((resolve, reject) => {
 				server.once("error", (error) => reject(listenError("ingest", options.ingestPort, options.host, error)));
 				server.listen(options.ingestPort, options.host, () => resolve());
 			});
+			await datagrams?.start();
 		},
 		async close() {
 			// The server's callback comes once it stops listening and its last socket is destroyed, which
@@ -103,6 +107,7 @@ export function registerIngest(core: Core): IngestPart {
 				return session.closed;
 			});
 			await Promise.all([stopped, ...closing]);
+			await datagrams?.close();
 		},
 	};
 }

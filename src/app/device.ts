@@ -9,6 +9,7 @@ import type Camera from "embedded:io/image/in/camera";
 import type PWM from "embedded:io/pwm";
 import type TCP from "embedded:io/socket/tcp";
 import type TLS from "embedded:io/socket/tcp/tls";
+import type UDP from "embedded:io/socket/udp";
 import type WiFi from "embedded:network/interface/wifi";
 import type Flash from "embedded:storage/flash";
 import type Update from "embedded:update";
@@ -27,6 +28,7 @@ import { frameSizeAtStart, storeFrameSize } from "../camera/frame-size-store";
 import { describeSensor } from "../camera/sensors/index";
 import { WifiLink } from "../link/wifi-link";
 import { Resolver } from "../network/resolver";
+import type { DatagramSocket } from "../session/datagram-sender";
 import { Session } from "../session/session";
 import { SetupFallback } from "../setup/setup-fallback";
 import type { OpenPipe } from "../transport/pipe";
@@ -47,6 +49,7 @@ export interface DeviceIO {
 	HMAC: typeof HMAC;
 	TCP: typeof TCP;
 	TLS: typeof TLS;
+	UDP: typeof UDP;
 	WiFi: typeof WiFi;
 	Time: typeof Time;
 	Timer: typeof Timer;
@@ -142,6 +145,11 @@ export class Device {
 				},
 				controls: this.controls.list,
 				prove: settings.key && hmacSha256(io, settings.key),
+				datagrams: settings.frames === "udp" ? {
+					// the SDK's UDP has close(), which its typings omit (reference/moddable-sdk.md, 2.2)
+					open: () => new io.UDP({ format: "buffer" }) as unknown as DatagramSocket,
+					mac: (key) => hmacSha256(io, key),
+				} : undefined,
 				onControl: (control) => this.controls.apply(control),
 				deviceStats: () => ({
 					uptime: Math.floor((Date.now() - startedAt) / 1000), captured: capture.captured, superseded: capture.superseded,
@@ -151,7 +159,7 @@ export class Device {
 					if (state !== "streaming") led?.watch(false); // without its receiver, nobody watches
 					if (state === "resolving" && !reason) log("connecting to " + target());
 					else if (state === "streaming") {
-						log("streaming to " + target());
+						log("streaming to " + target() + (session.datagramRate === undefined ? "" : ", frames as datagrams"));
 						moves.welcomed();
 					}
 					else if (state === "waiting") {

@@ -35,11 +35,20 @@ export interface Settings {
 	builtAt: number;
 	/** The board's flash LED GPIO (its manifest's `flashLed`), or undefined: it has none (camera/flash-led.ts). */
 	flashLed: number | undefined;
+	/**
+	 * How frames travel: "tcp" on the connection, or "udp" as datagrams where the receiver offers them
+	 * (the session stays on the connection either way; session/datagram-sender.ts).
+	 */
+	frames: FrameTransport;
 	/** The WPA2 password of the setup access point (setup/setup-mode.ts); "": the camera never opens one. */
 	setupPassword: string;
 	/** A camera that has never joined its network opens the setup access point after this long without it, ms. */
 	setupAfter: number;
 }
+
+export type FrameTransport = "tcp" | "udp";
+/** What a camera does without a `frames` key: docs/performance.md, "Frames over UDP", says why. */
+export const DEFAULT_FRAMES: FrameTransport = "tcp";
 
 /** What the setup access point needs: the camera's name and its password. */
 export interface SetupSettings {
@@ -147,13 +156,17 @@ export function readSettings(config: Config): Settings {
 	const builtAt = config.builtAt === undefined ? 0 : number(config, "builtAt", "seconds since the epoch, or 0", DIGITS, (value) => value <= 0x7fffffff);
 	const flashLed = config.flashLed === undefined || config.flashLed === "" ? undefined : number(config, "flashLed",
 		"the flash LED's GPIO, 0 to " + MAX_GPIO + ", or absent on a board without one", DIGITS, (value) => value <= MAX_GPIO);
+	const frames = config.frames === undefined ? DEFAULT_FRAMES : text(config, "frames",
+		"\"tcp\" (frames on the connection) or \"udp\" (frames as datagrams, signed under a key from the authentication)",
+		(value) => value === "tcp" || value === "udp") as FrameTransport;
+	if (frames === "udp" && keyText === "") fail("frames", "\"tcp\" for a camera without a key: datagrams are signed under one from the authentication", frames);
 	const setupPassword = readSetupPassword(config);
 	const setupAfter = config.setupAfter === undefined ? SETUP_AFTER_DEFAULT : number(config, "setupAfter",
 		"seconds without Wi-Fi before a camera that never joined opens its setup access point, " + SETUP_AFTER_MIN + " to " + SETUP_AFTER_MAX,
 		DIGITS, (value) => value >= SETUP_AFTER_MIN && value <= SETUP_AFTER_MAX);
 	return {
 		ssid, password, server, port, receivers, id, key: keyText === "" ? undefined : hexBytes(keyText), frameSize, frameRate, board,
-		tls: ca && { ca: ca.buffer }, builtAt, flashLed, setupPassword, setupAfter: setupAfter * 1000,
+		tls: ca && { ca: ca.buffer }, builtAt, flashLed, frames, setupPassword, setupAfter: setupAfter * 1000,
 	};
 }
 

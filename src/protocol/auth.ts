@@ -8,10 +8,15 @@
 import { NONCE_BYTES } from "./constants";
 import { utf8Length, writeUtf8 } from "./utf8";
 
-/** Who proves: each side its key, and the receiver again for each firmware update it offers. */
-export type Prover = "device" | "receiver" | "update";
+/**
+ * Who proves: each side its key, and the receiver again for each firmware update it offers; "datagrams"
+ * is no proof but the input of the connection's datagram key (datagram.ts), which both sides derive.
+ */
+export type Prover = "device" | "receiver" | "update" | "datagrams";
 
-const LABELS: { readonly [who in Prover]: string } = { device: "xscam device", receiver: "xscam receiver", update: "xscam update" };
+const LABELS: { readonly [who in Prover]: string } = {
+	device: "xscam device", receiver: "xscam receiver", update: "xscam update", datagrams: "xscam datagrams",
+};
 
 /**
  * What `who` signs: its label, 0, the camera id, 0, the receiver's nonce, the device's nonce, and then

@@ -24,6 +24,26 @@ export const HELLO_FLAG_AUTH = 0x01;
 export const HELLO_FLAG_CAPABILITIES = 0x02;
 /** Bit 2: the device takes firmware updates over the session (update offer, update chunk, update status). */
 export const HELLO_FLAG_UPDATES = 0x04;
+/**
+ * Bit 3: the device would send its frames as datagrams (UDP) rather than on the connection, when the
+ * receiver offers a datagram port (the datagrams message); only a device that authenticates sets it,
+ * since every datagram is signed under a key from the authentication (datagram.ts).
+ */
+export const HELLO_FLAG_DATAGRAMS = 0x08;
+
+/**
+ * Frames as datagrams (datagram.ts): each datagram is a 16-byte header, a piece of the frame's body and
+ * a 16-byte MAC. The device sends none longer than the UDP payload of a 1500-byte Wi-Fi MTU (the
+ * ESP32's lwIP sends a datagram as one pbuf, and its IPv4 reassembly is off), nor than the receiver's
+ * datagrams message says; a receiver offers no less than the minimum, so a frame never needs more than
+ * 2^16 datagrams of at least 32 bytes of body each.
+ */
+export const DATAGRAM_HEADER_BYTES = 16;
+export const DATAGRAM_MAC_BYTES = 16;
+export const DATAGRAM_MIN_BYTES = 64;
+export const DATAGRAM_MAX_BYTES = 1472;
+/** The datagram's type byte, in the header's place: never a message of the connection (the decoder refuses it there). */
+export const DATAGRAM_TYPE = 0x09;
 
 /** Longest string a hello may carry (the length prefix is one byte). */
 export const MAX_STRING_BYTES = 255;

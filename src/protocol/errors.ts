@@ -8,6 +8,7 @@ const CATALOG = {
 	XSCAM_ERR_WRONG_DIRECTION: "message type not accepted in this direction",
 	XSCAM_ERR_TOO_LARGE: "message larger than allowed",
 	XSCAM_ERR_BAD_BODY: "malformed message body",
+	XSCAM_ERR_BAD_DATAGRAM: "datagram refused",
 } as const;
 
 export type ProtocolErrorCode = keyof typeof CATALOG;

@@ -5,7 +5,7 @@
 // lines on purpose: split, the wire format could no longer be read whole in one place.
 
 import {
-	FRAME_FIELDS_BYTES, HEAP_UNKNOWN, ID_PATTERN, ID_RULE, MAX_ID_BYTES, MAX_JSON_BYTES, MAX_STRING_BYTES, NONCE_BYTES, PROOF_BYTES,
+	DATAGRAM_MIN_BYTES, FRAME_FIELDS_BYTES, HEAP_UNKNOWN, ID_PATTERN, ID_RULE, MAX_ID_BYTES, MAX_JSON_BYTES, MAX_STRING_BYTES, NONCE_BYTES, PROOF_BYTES,
 	RSSI_UNKNOWN, SHA256_BYTES, UPDATE_CHUNK_MAX,
 } from "./constants";
 import { readControls, type ControlDescription, type ControlSettings } from "./controls";
@@ -156,6 +156,34 @@ export interface UpdateChunk {
 export const UPDATE_STATES = ["ready", "written", "verified", "failed"] as const;
 export type UpdateState = typeof UPDATE_STATES[number];
 
+/**
+ * receiver -> device, before the welcome of a device whose hello set HELLO_FLAG_DATAGRAMS: send frames
+ * as datagrams (datagram.ts) to `port` of the address this connection reached, on `channel`, none
+ * longer than `datagramBytes` (the UDP payload, header and MAC included).
+ */
+export interface Datagrams {
+	type: "datagrams";
+	port: number;
+	channel: number;
+	datagramBytes: number;
+}
+
+/**
+ * receiver -> device, every second while frames come as datagrams: totals since the welcome, so a
+ * report says what the receiver made of every datagram before it. The device paces its frames to them.
+ */
+export interface DatagramReport {
+	type: "datagramReport";
+	/** Frames whose every datagram came, in time, and were taken. */
+	completed: number;
+	/** Frames numbered but never completed: a datagram lost, or late past the reassembly deadline. */
+	lost: number;
+	/** Datagrams on this channel refused: a MAC that does not hold, a frame already taken or given up, bad fields. */
+	rejected: number;
+	/** Interarrival jitter of whole frames (RFC 3550, section 6.4.1, on capture times), microseconds. */
+	jitter: number;
+}
+
 /** device -> receiver, the answer to each update offer and chunk. */
 export interface UpdateStatus {
 	type: "updateStatus";
@@ -166,7 +194,7 @@ export interface UpdateStatus {
 }
 
 export type DeviceMessage = Hello | Frame | Stats | ControlResult | Pong | Capabilities | Auth | UpdateStatus;
-export type ServerMessage = Welcome | Ping | Control | Challenge | Accepted | UpdateOffer | UpdateChunk;
+export type ServerMessage = Welcome | Ping | Control | Challenge | Accepted | UpdateOffer | UpdateChunk | Datagrams | DatagramReport;
 export type Message = DeviceMessage | ServerMessage;
 export type MessageName = Message["type"];
 
@@ -188,6 +216,7 @@ export interface Codec<M extends Message> {
 
 const HELLO_STRINGS = ["id", "firmware", "board", "sensor"] as const;
 const STATS_COUNTERS = ["uptime", "captured", "sent", "dropped", "reconnects"] as const;
+const REPORT_COUNTERS = ["completed", "lost", "rejected", "jitter"] as const;
 
 function settingsOf(name: string, value: unknown): ControlSettings {
 	if (!isObject(value)) throw bad(name, "settings must be an object");
@@ -438,6 +467,38 @@ export const CODECS: { readonly [N in MessageName]: Codec<Extract<Message, { typ
 					bytes.set(message.bytes, at + 4);
 				},
 			};
+		},
+	},
+	datagrams: {
+		code: 0x88, body: [8, 8],
+		read(_body, view) {
+			const datagramBytes = view.getUint16(6);
+			if (datagramBytes < DATAGRAM_MIN_BYTES) throw bad("datagrams", "datagram size " + datagramBytes + " is under " + DATAGRAM_MIN_BYTES);
+			return { type: "datagrams", port: view.getUint16(0), channel: view.getUint32(2), datagramBytes };
+		},
+		prepare(message) {
+			checkUint("port", message.port, 0xffff);
+			checkUint("channel", message.channel, 0xffffffff);
+			checkUint("datagramBytes", message.datagramBytes, 0xffff);
+			if (message.datagramBytes < DATAGRAM_MIN_BYTES) throw new RangeError("datagramBytes must be at least " + DATAGRAM_MIN_BYTES);
+			return {
+				length: 8,
+				write(_bytes, view, at) {
+					view.setUint16(at, message.port);
+					view.setUint32(at + 2, message.channel);
+					view.setUint16(at + 6, message.datagramBytes);
+				},
+			};
+		},
+	},
+	datagramReport: {
+		code: 0x89, body: [16, 16],
+		read: (_body, view) => ({
+			type: "datagramReport", completed: view.getUint32(0), lost: view.getUint32(4), rejected: view.getUint32(8), jitter: view.getUint32(12),
+		}),
+		prepare(message) {
+			for (const name of REPORT_COUNTERS) checkUint(name, message[name], 0xffffffff);
+			return { length: 16, write: (_bytes, view, at) => REPORT_COUNTERS.forEach((name, i) => view.setUint32(at + i * 4, message[name])) };
 		},
 	},
 	control: {

@@ -4,6 +4,7 @@
 // controls from, a receiver that does not hold its key. One per connection.
 
 import { offerTerms, proofInput, sameProof } from "../protocol/auth";
+import { datagramKeyInput } from "../protocol/datagram";
 import { NONCE_BYTES } from "../protocol/constants";
 import type { Accepted, Auth, Challenge, UpdateOffer } from "../protocol/types";
 
@@ -58,6 +59,13 @@ export class DeviceAuthenticator {
 		if (!this.#expected) throw new Error("accepted before the challenge");
 		if (!sameProof(accepted.proof, this.#expected)) throw new Error("the receiver does not hold this camera's key");
 		this.#proved = true;
+	}
+
+	/** The key this connection's datagrams are signed under (protocol/datagram.ts), once the receiver proved itself. */
+	datagramKey(): Uint8Array {
+		if (!this.#proved) throw new Error("datagrams before the receiver proved it holds this camera's key");
+		const [receiverNonce, deviceNonce] = this.#nonces!;
+		return this.#prove(datagramKeyInput(this.#id, receiverNonce, deviceNonce));
 	}
 
 	/** Whether `offer` was signed under the key for this connection (only a proved receiver's can be). */

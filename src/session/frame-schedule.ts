@@ -3,14 +3,19 @@
 // rate rather than old ones. The JPEG is never copied in JS: its 24-byte header and then the camera's
 // own buffer go to the pipe, in as many pieces as the pipe's budget asks for.
 //
+// Where the receiver offered datagrams (datagram-sender.ts), a frame goes at once instead, whole, as
+// datagrams: nothing waits, and a frame that comes before the pace allows is dropped.
+//
 // Ownership: offer() takes a camera frame and closes it exactly once, on every path: when it has been
-// written whole, when a newer frame replaces it, when it is too large for the receiver, when it is
-// offered before the welcome, and when the connection goes (stop()).
+// written (or sent as datagrams) whole, when a newer frame replaces it, when it is too large for the
+// receiver, when it is offered before the welcome or ahead of the pace, when the datagram socket
+// refuses it, and when the connection goes (stop()).
 
 import type { DisposableFrame } from "embedded:io/image/in/camera";
-import { FRAME_FIELDS_BYTES, FRAME_HEADER_BYTES } from "../protocol/constants";
+import { FRAME_FIELDS_BYTES, FRAME_HEADER_BYTES, HEADER_BYTES } from "../protocol/constants";
 import { FrameHeaderEncoder } from "../protocol/encoder";
 import type { Pipe } from "../transport/pipe";
+import type { DatagramSender } from "./datagram-sender";
 
 export class FrameSchedule {
 	/** Frames written whole, since the device started. */
@@ -30,6 +35,7 @@ export class FrameSchedule {
 	#frameOffset = 0;
 	#waiting: DisposableFrame | undefined;
 	#waitingTime = 0;
+	#datagrams: DatagramSender | undefined;
 
 	/** Frames are `width` x `height`, as the camera captures them. */
 	constructor(width: number, height: number) {
@@ -48,9 +54,21 @@ export class FrameSchedule {
 		this.#seq = 0;
 	}
 
+	/** From now on (this connection), frames go as datagrams through `sender`, which close() closes. */
+	sendAsDatagrams(sender: DatagramSender): void {
+		this.#datagrams = sender;
+	}
+
+	/** The datagrams of this connection, if it sends its frames so. */
+	get datagrams(): DatagramSender | undefined {
+		return this.#datagrams;
+	}
+
 	/** The connection is gone: every frame held is closed. */
 	close(): void {
 		this.#open = false;
+		this.#datagrams?.close();
+		this.#datagrams = undefined;
 		if (this.#frame) this.#frame.close();
 		if (this.#waiting) this.#waiting.close();
 		this.#frame = this.#waiting = this.#header = undefined;
@@ -63,6 +81,10 @@ export class FrameSchedule {
 			this.dropped++;
 			return false;
 		}
+		if (this.#datagrams) {
+			this.#send(this.#datagrams, frame, time);
+			return false;
+		}
 		if (this.#waiting) {
 			this.#waiting.close();
 			this.dropped++;
@@ -70,6 +92,36 @@ export class FrameSchedule {
 		this.#waiting = frame;
 		this.#waitingTime = time;
 		return true;
+	}
+
+	/** Sends `frame` as datagrams if the pace allows and it fits, and closes it. */
+	#send(sender: DatagramSender, frame: DisposableFrame, time: number): void {
+		try {
+			if (this.#fits(frame) && sender.due(time)) {
+				const fields = this.#encode(frame, time).subarray(HEADER_BYTES);
+				sender.send(fields, frame);
+				this.sent++;
+				return;
+			}
+		}
+		catch {
+			// the socket refused a datagram (lwIP had no buffer): the frame is lost, the next one may go
+		}
+		finally {
+			frame.close();
+		}
+		this.dropped++;
+	}
+
+	#fits(frame: DisposableFrame): boolean {
+		return FRAME_FIELDS_BYTES + frame.byteLength <= this.#maxBodyBytes;
+	}
+
+	/** The header of the next frame, numbered: the frame's seq is taken. */
+	#encode(frame: DisposableFrame, time: number): Uint8Array {
+		const header = this.#encoder.encode(this.#seq, time + this.#clockOffset, this.#width, this.#height, frame.byteLength);
+		this.#seq = (this.#seq + 1) >>> 0;
+		return header;
 	}
 
 	/**
@@ -99,16 +151,15 @@ export class FrameSchedule {
 	start(): boolean {
 		const frame = this.#waiting;
 		if (!frame) return false;
-		if (FRAME_FIELDS_BYTES + frame.byteLength > this.#maxBodyBytes) {
+		if (!this.#fits(frame)) {
 			this.#waiting = undefined;
 			frame.close();
 			this.dropped++;
 			return true;
 		}
 		// before the frame leaves the waiting slot: should encoding throw, close() still finds it there
-		this.#header = this.#encoder.encode(this.#seq, this.#waitingTime + this.#clockOffset, this.#width, this.#height, frame.byteLength);
+		this.#header = this.#encode(frame, this.#waitingTime);
 		this.#waiting = undefined;
-		this.#seq = (this.#seq + 1) >>> 0;
 		this.#headerOffset = 0;
 		this.#frameOffset = 0;
 		this.#frame = frame;

@@ -11,14 +11,15 @@ import type { DisposableFrame } from "embedded:io/image/in/camera";
 import type Timer from "timer";
 import { Backoff } from "../backoff";
 import type { Resolver } from "../network/resolver";
-import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, HELLO_FLAG_UPDATES, MAX_JSON_BYTES } from "../protocol/constants";
+import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, HELLO_FLAG_DATAGRAMS, HELLO_FLAG_UPDATES, MAX_JSON_BYTES } from "../protocol/constants";
 import { Decoder } from "../protocol/decoder";
 import { encode } from "../protocol/encoder";
 import { CODECS } from "../protocol/messages";
-import type { ControlAnswer, ControlDescription, ControlSettings, Hello, ServerMessage, UpdateChunk, UpdateOffer, UpdateStatus } from "../protocol/types";
+import type { ControlAnswer, ControlDescription, ControlSettings, Datagrams, Hello, ServerMessage, UpdateChunk, UpdateOffer, UpdateStatus } from "../protocol/types";
 import type { ReceiverAddress } from "../app/settings";
 import type { OpenPipe, Pipe } from "../transport/pipe";
 import { DeviceAuthenticator, type Prove } from "./authenticator";
+import { DatagramSender, type DatagramIO } from "./datagram-sender";
 import { FrameSchedule } from "./frame-schedule";
 import { Writer } from "./writer";
 
@@ -61,6 +62,11 @@ export interface SessionOptions {
 	/** HMAC-SHA256 under the camera's key; absent: the camera has no key and does not authenticate. */
 	prove?: Prove;
 	onControl: (settings: ControlSettings) => ControlAnswer;
+	/**
+	 * Frames as datagrams where the receiver offers them (only with `prove`: they are signed under a key
+	 * from the authentication); absent: frames go on the connection.
+	 */
+	datagrams?: DatagramIO;
 	/** Firmware updates over the session; absent: the hello does not offer to take them. */
 	updates?: UpdateHandler;
 	/** Read for each stats message. */
@@ -104,6 +110,8 @@ export class Session {
 	#tick: TimerId | undefined;
 	#retry: TimerId | undefined;
 	#at = 0; // the receiver of this attempt, in options.receivers
+	#address = ""; // the receiver's IP address on this connection
+	#datagramOffer: Datagrams | undefined; // of this connection, until the welcome
 
 	constructor(options: SessionOptions) {
 		this.#options = options;
@@ -115,7 +123,9 @@ export class Session {
 		const { identity, controls } = options;
 		this.#frames = new FrameSchedule(identity.width, identity.height);
 		this.#writer = new Writer(this.#frames, () => this.#fail("write failed"));
-		const flags = (controls ? HELLO_FLAG_CAPABILITIES : 0) | (options.prove ? HELLO_FLAG_AUTH : 0) | (options.updates ? HELLO_FLAG_UPDATES : 0);
+		if (options.datagrams && !options.prove) throw new Error("datagrams need a key: they are signed under one from the authentication");
+		const flags = (controls ? HELLO_FLAG_CAPABILITIES : 0) | (options.prove ? HELLO_FLAG_AUTH : 0) | (options.updates ? HELLO_FLAG_UPDATES : 0) |
+			(options.datagrams ? HELLO_FLAG_DATAGRAMS : 0);
 		this.#hello = encode({ type: "hello", flags, ...identity });
 		this.#capabilities = controls && encode({ type: "capabilities", controls });
 	}
@@ -127,6 +137,11 @@ export class Session {
 	/** Frames closed unsent by the session (latest wins, not streaming, too large). */
 	get dropped(): number {
 		return this.#frames.dropped;
+	}
+
+	/** Frames a second the datagrams are paced to (Infinity: not paced), or undefined: frames go on the connection. */
+	get datagramRate(): number | undefined {
+		return this.#frames.datagrams?.pacedRate;
 	}
 
 	/** The receiver being tried, or streamed to. */
@@ -168,6 +183,7 @@ export class Session {
 
 	#open(address: string): void {
 		if (this.#opened++ > 0) this.reconnects++;
+		this.#address = address;
 		// Callbacks of this pipe alone: a late event of a pipe already given up is dropped. null, not
 		// undefined, so that a pipe whose opening threw never matches the #pipe a teardown left undefined
 		// (one comparison: onWritable comes with every write).
@@ -234,6 +250,12 @@ export class Session {
 			else authenticator.check(message);
 			return;
 		}
+		if (message.type === "datagrams") {
+			if (this.#state !== "handshaking" || !this.#options.datagrams || !authenticator?.proved || this.#datagramOffer)
+				throw new Error("a datagrams message the camera did not ask for");
+			this.#datagramOffer = message;
+			return;
+		}
 		if (message.type === "welcome") {
 			if (this.#state !== "handshaking") throw new Error("a second welcome");
 			if (authenticator && !authenticator.proved) throw new Error("a welcome from a receiver that did not prove it holds this camera's key");
@@ -241,6 +263,8 @@ export class Session {
 			this.#silenceLimit = SILENT_PINGS * message.pingInterval;
 			this.#deadline = this.#now() + this.#silenceLimit;
 			this.#frames.open(message.serverTime - this.#now(), message.maxBodyBytes);
+			const offer = this.#datagramOffer;
+			if (offer) this.#frames.sendAsDatagrams(new DatagramSender(this.#options.datagrams!, this.#address, offer, authenticator!.datagramKey(), this.#now()));
 			this.#statsAt = this.#now(); // the first stats of a connection count from its welcome
 			this.#sentAtStats = this.#frames.sent;
 			this.#enter("streaming");
@@ -250,6 +274,11 @@ export class Session {
 		}
 		if (this.#state !== "streaming") throw new Error(message.type + " before the welcome");
 		if (message.type === "ping") this.#writer.post("pong", encode({ type: "pong", token: message.token }));
+		else if (message.type === "datagramReport") {
+			const datagrams = this.#frames.datagrams;
+			if (!datagrams) throw new Error("a datagram report on a connection that sends no datagrams");
+			datagrams.report(message, this.#now());
+		}
 		else if (message.type === "updateOffer" || message.type === "updateChunk") {
 			const { updates } = this.#options;
 			if (!updates) throw new Error(message.type + " to a camera that takes no updates");
@@ -303,6 +332,7 @@ export class Session {
 	#teardown(reason: string): void {
 		this.#options.updates?.abort(reason);
 		this.#authenticator = undefined;
+		this.#datagramOffer = undefined;
 		this.#writer.detach();
 		this.#decoder.reset();
 		this.#options.resolver.cancel();

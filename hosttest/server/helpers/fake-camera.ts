@@ -1,13 +1,17 @@
 // A camera for the receiver's tests: real TCP to the real listener, every message through the shared
 // encoder, every answer through the shared decoder.
 
+import { createSocket, type Socket as DatagramSocket } from "node:dgram";
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { describeControls } from "../../../src/app/control";
 import { OV2640 } from "../../../src/camera/sensors/ov2640";
 import { randomBytes } from "node:crypto";
-import { HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, NONCE_BYTES } from "../../../src/protocol/constants";
+import { FRAME_FIELDS_BYTES, HELLO_FLAG_AUTH, HELLO_FLAG_CAPABILITIES, NONCE_BYTES } from "../../../src/protocol/constants";
+import { FrameDatagrams, type Mac } from "../../../src/protocol/datagram";
+import { CODECS } from "../../../src/protocol/messages";
+import { createHmac } from "node:crypto";
 import { sameProof } from "../../../src/protocol/auth";
 import { prove } from "../../../server/ingest/camera-auth";
 import { testKey } from "./test-keys";
@@ -29,6 +33,9 @@ export class FakeCamera {
 	seq = 0;
 	/** The receiver's clock minus this one, from the welcome, as a device learns it: frames are stamped on the receiver's clock. */
 	clockOffset = 0;
+	/** The key its datagrams are signed under, once it authenticated. */
+	datagramKey: Uint8Array | undefined;
+	#datagramSocket: DatagramSocket | undefined;
 	readonly #taken = new Set<ServerMessage>();
 	readonly #waiters = new Set<() => void>();
 	readonly #decoder = new Decoder<ServerMessage>({
@@ -88,6 +95,7 @@ export class FakeCamera {
 		this.send({ type: "auth", nonce, proof: prove(key, "device", id, challenge.nonce, nonce) });
 		const accepted = await this.take("accepted");
 		if (!sameProof(accepted.proof, prove(key, "receiver", id, challenge.nonce, nonce))) throw new Error("the receiver's proof is wrong");
+		this.datagramKey = prove(key, "datagrams", id, challenge.nonce, nonce);
 	}
 
 	send(message: DeviceMessage): void {
@@ -99,6 +107,30 @@ export class FakeCamera {
 		const seq = options.seq ?? this.seq;
 		this.seq = seq + 1;
 		this.send({ type: "frame", seq, captureTime: options.captureTime ?? Date.now() + this.clockOffset, width: options.width ?? 320, height: options.height ?? 240, jpeg });
+	}
+
+	/**
+	 * Sends a frame with the next sequence number (or `seq`) as datagrams, to the port and channel of the
+	 * receiver's datagrams message, from `from` (127.0.0.1 by default), each signed with `mac` (under the
+	 * datagram key by default), leaving out the pieces numbered in `skip`. Resolves once they are sent.
+	 */
+	async datagramFrame(jpeg: Uint8Array, options: { seq?: number; skip?: number[]; mac?: Mac; from?: string; datagramBytes?: number } = {}): Promise<void> {
+		const offer = this.received.find((message) => message.type === "datagrams");
+		if (!offer) throw new Error("the receiver offered no datagrams");
+		const seq = options.seq ?? this.seq;
+		this.seq = seq + 1;
+		const key = this.datagramKey!;
+		const framer = new FrameDatagrams(offer.channel, options.datagramBytes ?? offer.datagramBytes,
+			options.mac ?? ((input) => createHmac("sha256", key).update(input).digest()));
+		const body = new Uint8Array(FRAME_FIELDS_BYTES);
+		CODECS.frame.prepare({ type: "frame", seq, captureTime: Date.now() + this.clockOffset, width: 320, height: 240, jpeg: new Uint8Array(0) })
+			.write(body, new DataView(body.buffer), 0);
+		const socket = this.#datagramSocket ??= await boundDatagramSocket(options.from ?? "127.0.0.1");
+		for (let index = 0; index < framer.count(jpeg.byteLength); index++) {
+			if (options.skip?.includes(index)) continue;
+			const datagram = Buffer.from(framer.datagram(body, jpeg, index)); // a copy: the framer reuses its buffer
+			await new Promise<void>((resolve, reject) => socket.send(datagram, offer.port, "127.0.0.1", (error) => (error ? reject(error) : resolve())));
+		}
 	}
 
 	stats(stats: Partial<Stats> = {}): void {
@@ -141,6 +173,16 @@ export class FakeCamera {
 
 	close(): Promise<void> {
 		this.socket.destroy();
+		this.#datagramSocket?.close();
+		this.#datagramSocket = undefined;
 		return this.closed;
 	}
+}
+
+function boundDatagramSocket(address: string): Promise<DatagramSocket> {
+	const socket = createSocket("udp4");
+	return new Promise((resolve, reject) => {
+		socket.once("error", reject);
+		socket.bind(0, address, () => resolve(socket));
+	});
 }

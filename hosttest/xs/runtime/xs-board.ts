@@ -74,6 +74,15 @@ export function startBoard(bridge: Bridge, options: XsBoardOptions): BoardContro
 			};
 			return wire;
 		},
+		datagrams() {
+			return {
+				send(bytes, address, port) {
+					const buffer = bytes.buffer as ArrayBuffer;
+					bridge.post({ op: "datagram", address, port, length: bytes.byteLength }, buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+				},
+				close() {},
+			};
+		},
 		resolve(host, callback) {
 			const address = bridge.decode(new Uint8Array(bridge.call({ op: "resolve", host })));
 			clock.defer(() => callback(address || undefined));
