@@ -7,6 +7,8 @@
 //   3. many-clients: RTSP against MJPEG at 1, 10 and 100 clients, in frames/s, frame age and CPU (noisy): scripts/bench/many-clients.ts.
 //   4. ingest: the receiver taking frames as fast as cameras send them, against a byte sink (noisy): scripts/bench/ingest.ts.
 //   5. transport: frames over UDP against TCP through the same loss and delay, at the viewer (noisy): scripts/bench/transport.ts.
+//   6. fan-out-latency: a frame from the frame bus to 1, 100 and 1,000 viewers' last byte, and from capture at 1 viewer,
+//      against a bare write loop (noisy): scripts/bench/fan-out-latency.ts.
 // `npm run bench -- --only ingest` (or --only xs,fan-out, …) runs some of them.
 
 import { writeFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os"
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { benchFanOut, type FanOutRun } from "./bench/fan-out";
+import { benchFanOutLatency, LATENCY_REPETITIONS, type LatencyResult, type LatencyRun } from "./bench/fan-out-latency";
 import { benchIngest, INGEST_CAMERAS, JPEG_BYTES, REPETITIONS, WARM_UP_MS, WINDOW_MS, type IngestResult } from "./bench/ingest";
 import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
 import {
@@ -37,6 +40,14 @@ function megabytes(bytes: number): string {
 	return (bytes / 1e6).toFixed(1) + " MB";
 }
 
+const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+
+/** The rows of a table of two sides (`first`, `second`) of one count (`key`), with `ratioOf` their values. */
+function rowMaker<Run>(key: number, first: Run, second: Run, ratioOf: (first: number, second: number) => string) {
+	return (what: string, read: (run: Run) => number, show: (value: number) => string) =>
+		[String(key), what, show(read(first)), show(read(second)), ratioOf(read(first), read(second))];
+}
+
 function yes(value: boolean): string {
 	return value ? "yes" : "no";
 }
@@ -58,12 +69,10 @@ function fanOutRows(xscam: FanOutRun, naive: FanOutRun): string[][] {
 
 function manyClientsRows(runs: ManyClientsRun[]): string[][] {
 	const find = (kind: ClientKind, clients: number) => runs.find((run) => run.kind === kind && run.clients === clients)!;
-	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
 	return CLIENT_COUNTS.flatMap((clients) => {
 		const mjpeg = find("mjpeg", clients);
 		const rtsp = find("rtsp", clients);
-		const row = (what: string, read: (run: ManyClientsRun) => number, show: (value: number) => string) =>
-			[String(clients), what, show(read(mjpeg)), show(read(rtsp)), ratio(read(rtsp), read(mjpeg))];
+		const row = rowMaker(clients, mjpeg, rtsp, (mjpegValue, rtspValue) => ratio(rtspValue, mjpegValue));
 		return [
 			row("frames/s per client, mean", (run) => run.clientFpsMean, fixed(1)),
 			row("frames/s per client, slowest client", (run) => run.clientFpsMin, fixed(1)),
@@ -78,10 +87,8 @@ function manyClientsRows(runs: ManyClientsRun[]): string[][] {
 }
 
 function ingestRows(results: IngestResult[]): string[][] {
-	const fixed = (digits: number) => (value: number) => value.toFixed(digits);
 	return results.flatMap((result) => {
-		const row = (what: string, read: (sample: IngestResult["sink"]) => number, show: (value: number) => string) =>
-			[String(result.cameras), what, show(read(result.sink)), show(read(result.receiver)), ratio(read(result.receiver), read(result.sink))];
+		const row = rowMaker(result.cameras, result.sink, result.receiver, (sink, receiver) => ratio(receiver, sink));
 		return [
 			row("MB/s taken (frames with their headers)", (sample) => sample.megabytesPerSecond, fixed(0)),
 			row("frames/s taken", (sample) => sample.framesPerSecond, fixed(0)),
@@ -111,7 +118,44 @@ function transportRows(runs: TransportRun[]): string[][] {
 	});
 }
 
-const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport"] as const;
+
+/** Benchmark 6's measures: what, where in a run, and the digits shown. */
+type Measure = [what: string, read: (run: LatencyRun) => number, digits: number];
+const LATENCY_MEASURES: Measure[] = [
+	["frame bus to a viewer's last byte, median, ms", (run) => run.latencyP50Ms, 2],
+	["frame bus to a viewer's last byte, 99th percentile, ms", (run) => run.latencyP99Ms, 2],
+	["frame bus to the frame's last viewer, 99th percentile, ms", (run) => run.lastViewerP99Ms, 2],
+	["publishing (handing the frame to every socket), median, ms", (run) => run.publishP50Ms, 2],
+	["capture to a viewer's last byte (end to end), median, ms", (run) => run.ageP50Ms, 2],
+	["capture to a viewer's last byte (end to end), 99th percentile, ms", (run) => run.ageP99Ms, 2],
+	["capture to the frame bus, median, ms", (run) => run.cameraToBusP50Ms, 2],
+];
+const POSITION_MEASURES: Measure[] = [["share of the frames the viewer most often last was last for", (run) => run.positions.mostOftenLastShare, 3]];
+const LOAD_MEASURES: Measure[] = [
+	["frames/s per viewer, slowest viewer", (run) => run.viewerFpsMin, 1],
+	["receiver CPU, % of one core", (run) => run.serverCpuPercent, 0],
+	["receiver event-loop delay, 99th percentile, ms", (run) => run.serverLoopDelayP99Ms, 1],
+	["viewers' CPU (their process), % of one core", (run) => run.loadCpuPercent, 0],
+];
+
+function fanOutLatencyRows(results: LatencyResult[]): string[][] {
+	return results.flatMap(({ viewers, raw, xscam }) => {
+		const row = rowMaker(viewers, raw, xscam, ratio);
+		const rows = (measures: Measure[]) => measures.map(([what, read, digits]) => row(what, read, fixed(digits)));
+		const positions = viewers === 1 ? [] : [
+			[String(viewers), "viewers' mean place (0 first, 1 last), lowest to highest", places(raw), places(xscam), ""],
+			...rows(POSITION_MEASURES),
+		];
+		const camera = (run: LatencyRun) => run.cameraFps.toFixed(1) + ", " + run.cameraSkipped;
+		return [...rows(LATENCY_MEASURES), ...positions, [String(viewers), "camera frames/s written, frames skipped", camera(raw), camera(xscam), ""], ...rows(LOAD_MEASURES)];
+	});
+}
+
+function places({ positions }: LatencyRun): string {
+	return positions.meanPlaceMin.toFixed(2) + "–" + positions.meanPlaceMax.toFixed(2);
+}
+
+const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport", "fan-out-latency"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 const { values: flags } = parseArgs({ options: { only: { type: "string" } } });
 const only = flags.only === undefined ? [...BENCHMARKS] : flags.only.split(",").map((name) => name.trim());
@@ -174,6 +218,19 @@ if (runs("transport")) {
 		"200 ms late with everything behind it; UDP: a lost datagram is gone), one MJPEG viewer; window " + TRANSPORT_WINDOW_MS + " ms after 3 s of warm-up. " +
 		"1-minute load average " + loadBefore.toFixed(2) + " before, " + loadavg()[0].toFixed(2) + " after. Ratio UDP/TCP: above 1 is more frames, or older ones, for UDP.\n\n" +
 		table(["loss", "", "TCP", "UDP", "UDP/TCP"], transportRows(transport)) + "\n");
+}
+
+if (runs("fan-out-latency")) {
+	const loadBefore = loadavg()[0];
+	const latency = results["fan-out-latency"] = await benchFanOutLatency();
+	const [{ xscam: { frameBytes, fps, warmUpMs, windowMs } }] = latency;
+	process.stdout.write("## 6. Fan-out latency: the frame bus to each viewer's last byte, and end to end (wall clock and CPU: noisy, this machine only)\n\n" +
+		"One camera (its own process), " + integer.format(frameBytes) + "-byte frames at " + fps + " fps; the receiver in a process of its own; the viewers in a third, " +
+		"all on loopback, times compared on the machine's monotonic clock. Baseline: the same receiver's ingest, then a bare loop writing each frame's whole part " +
+		"in one buffer to every viewer (scripts/bench/fan-out-latency-server.ts). Window " + windowMs + " ms after " + warmUpMs + " ms of warm-up; each count " +
+		LATENCY_REPETITIONS + " times, baseline then xscam, each in fresh processes; medians. 1-minute load average " + loadBefore.toFixed(2) + " before, " +
+		loadavg()[0].toFixed(2) + " after. Ratio baseline/xscam: above 1 is xscam faster.\n\n" +
+		table(["viewers", "", "bare write loop (baseline)", "xscam", "baseline/xscam"], fanOutLatencyRows(latency)) + "\n");
 }
 
 const resultsFile = resolve("bench-results.json");

@@ -16,6 +16,8 @@ const SOI_BYTES = 2;
 const COMMENT = Buffer.of(0xff, 0xfe, 0x00, 0x0a); // COM marker, and its length: itself and the stamp
 const STAMP_OFFSET = SOI_BYTES + COMMENT.length;
 const STAMP_BYTES = 8;
+/** A frame's first bytes, up to the end of its stamp: what stampOf() reads. */
+export const STAMP_END = STAMP_OFFSET + STAMP_BYTES;
 /** In a scan the time is written in decimal digits: a scan may not hold 0xFF but as a marker (T.81 B.1.1.5), and the receiver walks it for them. */
 const SCAN_STAMP_BYTES = 16;
 const SOS = Buffer.of(0xff, 0xda);

@@ -6,9 +6,11 @@
 // Content-Length.
 
 import { connect, type Socket } from "node:net";
-import { stampOf } from "./stamped-camera";
+import { STAMP_END, stampOf } from "./stamped-camera";
 
-const BLANK_LINE = Buffer.from("\r\n\r\n");
+const BLANK_LINE = "\r\n\r\n";
+/** The response's head, or a part's (the boundary line and its headers), is never longer. */
+const MAX_HEAD = 1024;
 
 export interface Arrival {
 	/** performance.now() when the whole part was in. */
@@ -20,8 +22,14 @@ export interface Arrival {
 export class StreamViewer {
 	readonly socket: Socket;
 	readonly arrivals: Arrival[] = [];
-	#buffer: Buffer = Buffer.alloc(0); // received, not parsed yet
+	// The parse goes on from read to read without copying a JPEG: the bytes of a head so far, or the
+	// JPEG's bytes still to come and its first bytes (its stamp); a thousand viewers must not cost the
+	// run's process more than the server's.
+	#head = "";
 	#inBody = false; // past the response's own head
+	#jpegLeft = 0;
+	readonly #jpegStart = Buffer.alloc(STAMP_END);
+	#jpegStartFilled = 0;
 
 	private constructor(socket: Socket, stalled: boolean) {
 		this.socket = socket;
@@ -46,24 +54,38 @@ export class StreamViewer {
 
 	#receive(chunk: Buffer): void {
 		const now = performance.now();
-		let bytes = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-		for (;;) {
-			const end = bytes.indexOf(BLANK_LINE);
-			if (end === -1) break;
-			const start = end + BLANK_LINE.length;
-			if (!this.#inBody) { // the status line and headers, then the first boundary line
+		let at = 0;
+		while (at < chunk.length) {
+			if (this.#jpegLeft > 0) {
+				const take = Math.min(this.#jpegLeft, chunk.length - at);
+				if (this.#jpegStartFilled < STAMP_END)
+					this.#jpegStartFilled += chunk.copy(this.#jpegStart, this.#jpegStartFilled, at, at + Math.min(take, STAMP_END - this.#jpegStartFilled));
+				this.#jpegLeft -= take;
+				at += take;
+				if (this.#jpegLeft === 0) this.arrivals.push({ at: now, age: now - stampOf(this.#jpegStart) });
+				continue;
+			}
+			const before = this.#head.length;
+			const upTo = Math.min(chunk.length, at + MAX_HEAD);
+			this.#head += chunk.toString("latin1", at, upTo);
+			const end = this.#head.indexOf(BLANK_LINE);
+			if (end === -1) {
+				if (this.#head.length > MAX_HEAD) throw new Error("bench viewer: a head longer than " + MAX_HEAD + " bytes");
+				at = upTo;
+				continue;
+			}
+			at += end + BLANK_LINE.length - before;
+			const head = this.#head.slice(0, end);
+			this.#head = "";
+			if (!this.#inBody) { // the status line and headers; the first boundary line begins the first part's head
 				this.#inBody = true;
-				bytes = bytes.subarray(start);
 				continue;
 			}
 			// A part's head: the boundary line (after the previous JPEG's CRLF) and its headers.
-			const length = /content-length:\s*(\d+)/i.exec(bytes.toString("latin1", 0, end));
+			const length = /content-length:\s*(\d+)/i.exec(head);
 			if (!length) throw new Error("bench viewer: a part without Content-Length");
-			const jpegEnd = start + Number(length[1]);
-			if (bytes.length < jpegEnd) break;
-			this.arrivals.push({ at: now, age: now - stampOf(bytes.subarray(start, jpegEnd)) });
-			bytes = bytes.subarray(jpegEnd);
+			this.#jpegLeft = Number(length[1]);
+			this.#jpegStartFilled = 0;
 		}
-		this.#buffer = bytes;
 	}
 }

@@ -1,5 +1,8 @@
 // MJPEG fan-out: every viewer of a camera gets the newest frame whenever it is ready for one.
 //
+// A camera's viewers are offered each frame in turn, starting one viewer further on with every frame,
+// and a round over many viewers yields to the event loop after a few ms (viewers/rotation.ts): no viewer
+// is always last, and ingest goes on while a frame goes round.
 // Each viewer writes through the latest-wins slot (viewers/latest-wins.ts): a frame arriving while the
 // viewer's socket is still flushing the previous one takes the slot, replacing (skipping) whatever was
 // there; when the socket drains, the slot is written. So every viewer writes the one Buffer ingest
@@ -21,6 +24,7 @@ import type { Cancel } from "../clock";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
 import { LatestWins } from "../viewers/latest-wins";
+import { Rotation } from "../viewers/rotation";
 import { StallWatch } from "../viewers/stall-watch";
 
 const BOUNDARY = "xscamframe";
@@ -117,9 +121,16 @@ class Viewer {
 	}
 }
 
+/**
+ * How long a round of a frame over a camera's viewers may run before it lets the event loop in: long
+ * enough that a hundred viewers get it in one go, short enough that ingest is not held up for long.
+ */
+export const ROUND_BUDGET_MS = 4;
+const ROUND_TIMING = { budgetMs: ROUND_BUDGET_MS, now: () => performance.now(), later: setImmediate };
+
 export class FanOut {
 	readonly #core: Core;
-	readonly #viewers = new Map<string, Set<Viewer>>(); // camera id -> its viewers
+	readonly #viewers = new Map<string, Rotation<MjpegPart, Viewer>>(); // camera id -> its viewers
 	readonly #totals = new Map<string, Totals>();
 	readonly #stalls: StallWatch;
 
@@ -135,7 +146,7 @@ export class FanOut {
 	 */
 	add(camera: Camera, socket: Socket): void {
 		const { options, log } = this.#core;
-		const viewers = this.#viewers.get(camera.id) ?? new Set<Viewer>();
+		const viewers = this.#viewers.get(camera.id) ?? new Rotation<MjpegPart, Viewer>(ROUND_TIMING);
 		this.#viewers.set(camera.id, viewers);
 		const viewer = new Viewer(socket, this.totals(camera.id), this.#stalls, options.viewerStallMs);
 		viewers.add(viewer);
@@ -160,8 +171,7 @@ export class FanOut {
 	publish(camera: Camera, frame: ReceivedFrame): void {
 		const viewers = this.#viewers.get(camera.id);
 		if (viewers === undefined || viewers.size === 0) return;
-		const part = partOf(frame);
-		for (const viewer of viewers) viewer.offer(part);
+		viewers.publish(partOf(frame));
 	}
 
 	count(cameraId: string): number {
