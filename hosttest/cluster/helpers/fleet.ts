@@ -36,12 +36,12 @@ export class Fleet {
 		return new Fleet(await NatsCluster.start(), mkdtempSync(join(tmpdir(), "xscam-fleet-")));
 	}
 
-	/** Starts receiver `id` in its own process, on the whole cluster, with the servers from `first` on. */
-	startReceiver(id: string, options: { record?: boolean } = {}): Promise<FleetReceiver> {
+	/** Starts receiver `id` in its own process, on the whole cluster. */
+	startReceiver(id: string, options: Pick<FleetReceiverConfig, "record" | "insecureCameras" | "alone"> = {}): Promise<FleetReceiver> {
 		const recordingDir = join(this.dir, id, "recordings");
 		mkdirSync(recordingDir, { recursive: true });
 		const log = join(this.dir, id + ".log");
-		const config: FleetReceiverConfig = { id, cluster: this.nats.url, recordingDir, log, record: options.record };
+		const config: FleetReceiverConfig = { id, cluster: this.nats.url, recordingDir, log, ...options };
 		const child = spawn(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(config)], { stdio: ["ignore", "pipe", "inherit"] });
 		return new Promise((resolve, reject) => {
 			let out = "";
