@@ -11,7 +11,7 @@ import type { Core } from "../core";
 import { xscamError } from "../errors";
 import { Holdings } from "./holding";
 import { HEARTBEAT_MS, Leases, RELEASE_TIMEOUT_MS, type LeaseStore, type ReleaseAnswer } from "./lease";
-import { Relays } from "./relay";
+import { causeOf, Relays } from "./relay";
 import { fleetNames, idOf, type FleetNames } from "./subjects";
 
 /** How long start() waits for the cluster's JetStream (its leader is elected in the first seconds of a new cluster). */
@@ -94,10 +94,12 @@ export async function joinFleet(core: Core, me: string, viewersOf: (camera: stri
 	catch (error) {
 		throw xscamError("XSCAM_ERR_CLUSTER", shown, (error as Error).message);
 	}
+	let linked = true;
 	void (async () => {
 		for await (const status of nc.status()) {
 			if (status.type === "disconnect") log.warn({ server: status.server }, "fleet: lost NATS server " + status.server + ", reconnecting");
 			else if (status.type === "reconnect") log.info({ server: status.server }, "fleet: connected to NATS server " + status.server);
+			if (status.type === "disconnect" || status.type === "reconnect") linked = status.type === "reconnect";
 		}
 	})();
 	let kv: KV;
@@ -114,12 +116,13 @@ export async function joinFleet(core: Core, me: string, viewersOf: (camera: stri
 			return "released";
 		}
 		catch (error) {
-			return error instanceof errors.NoRespondersError ? "gone" : "silent";
+			return causeOf(error) instanceof errors.NoRespondersError ? "gone" : "silent";
 		}
 	};
 	const store = kvStore(kv, names);
-	const holdings = new Holdings(core, nc, names, me, store, new Leases(store, me, clock, ask), frames);
-	const relays = new Relays(core, nc, names, me, viewersOf);
+	const link = { nc, names, me, linked: () => linked };
+	const holdings = new Holdings(core, link, store, new Leases(store, me, clock, ask), frames);
+	const relays = new Relays(core, link, viewersOf);
 	holdings.start();
 	relays.start();
 	const cancels: Cancel[] = [];

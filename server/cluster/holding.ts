@@ -13,7 +13,7 @@ import { xscamError } from "../errors";
 import { controlAnswer, readControlRequest } from "./control-message";
 import { frameHeaders } from "./frame-message";
 import { HEARTBEAT_MS, type Leases, type LeaseStore } from "./lease";
-import { RelayedConnection, STATUS_MS } from "./relay";
+import { RelayedConnection, STATUS_MS, type FleetLink } from "./relay";
 import { statusOf } from "./status-message";
 import type { FleetNames } from "./subjects";
 
@@ -30,6 +30,7 @@ export class Holdings {
 	/** The frames of the cameras held here: what the recorder records. */
 	readonly frames: FrameBus;
 	readonly #core: Core;
+	readonly #link: FleetLink;
 	readonly #nc: NatsConnection;
 	readonly #names: FleetNames;
 	readonly #me: string;
@@ -38,13 +39,15 @@ export class Holdings {
 	readonly #held = new Map<string, Held>();
 	readonly #pending = new Set<Promise<unknown>>(); // claims and releases under way, awaited by close()
 	readonly #cancels: Cancel[] = [];
+	#unsentLogged = false;
 
-	constructor(core: Core, nc: NatsConnection, names: FleetNames, me: string, store: LeaseStore, leases: Leases, frames: FrameBus) {
+	constructor(core: Core, link: FleetLink, store: LeaseStore, leases: Leases, frames: FrameBus) {
 		this.frames = frames;
 		this.#core = core;
-		this.#nc = nc;
-		this.#names = names;
-		this.#me = me;
+		this.#link = link;
+		this.#nc = link.nc;
+		this.#names = link.names;
+		this.#me = link.me;
 		this.#store = store;
 		this.#leases = leases;
 	}
@@ -143,8 +146,8 @@ export class Holdings {
 	#frame(camera: Camera, frame: ReceivedFrame): void {
 		const held = this.#held.get(camera.id);
 		if (held === undefined || held.connection !== camera.presence.connection) return;
-		this.#nc.publish(this.#names.frame(camera.id), frame.jpeg, { headers: frameHeaders(frame) });
 		this.frames.publish(camera, frame);
+		this.#publish(this.#names.frame(camera.id), frame.jpeg, frame);
 	}
 
 	#tick(): void {
@@ -153,7 +156,7 @@ export class Holdings {
 			const latest = held.camera.intake.latest;
 			if (latest !== undefined && latest !== held.snapshot) {
 				held.snapshot = latest;
-				this.#nc.publish(this.#names.snapshot(held.camera.id), latest.jpeg, { headers: frameHeaders(latest) });
+				this.#publish(this.#names.snapshot(held.camera.id), latest.jpeg, latest);
 			}
 		}
 	}
@@ -162,7 +165,23 @@ export class Holdings {
 	#publishStatus(held: Held, online = true): void {
 		const { camera } = held;
 		const status = statusOf(camera, this.#me, this.#core.clock.now());
-		this.#nc.publish(this.#names.status(camera.id), JSON.stringify(online ? status : { ...status, online: false }));
+		this.#publish(this.#names.status(camera.id), Buffer.from(JSON.stringify(online ? status : { ...status, online: false })));
+	}
+
+	/**
+	 * Publishes, unless NATS is out of reach: core NATS delivers at most once, and what the client would
+	 * keep meanwhile only grows (a frame in flight is lost, as a viewer's are). A frame larger than the
+	 * server's max_payload is not sent, and said once.
+	 */
+	#publish(subject: string, data: Uint8Array, frame?: ReceivedFrame): void {
+		if (!this.#link.linked()) return;
+		try {
+			this.#nc.publish(subject, data, frame && { headers: frameHeaders(frame) });
+		}
+		catch (error) {
+			if (!this.#unsentLogged) this.#core.log.warn({ subject, bytes: data.byteLength, error: (error as Error).message }, "fleet: not sent on " + subject + ": " + (error as Error).message);
+			this.#unsentLogged = true;
+		}
 	}
 
 	/** Another receiver has the camera connected: this one closes its connection, if it still has one, and says so; the claimant takes the key. */

@@ -29,6 +29,20 @@ export const INTEREST_MS = 250;
 /** What a control request may take beyond the holder's own control timeout: two hops through NATS. */
 const HOP_MARGIN_MS = 1000;
 
+/** What both sides of a fleet's receiver share: the connection, the names, its own id, and whether NATS is reachable now. */
+export interface FleetLink {
+	readonly nc: NatsConnection;
+	readonly names: FleetNames;
+	readonly me: string;
+	/** False between a lost NATS server and the next: what would be published then would only queue in the client. */
+	linked(): boolean;
+}
+
+/** Why a request failed: the client wraps no responders and timeouts in a RequestError. */
+export function causeOf(error: unknown): unknown {
+	return error instanceof errors.RequestError ? error.cause : error;
+}
+
 export class RelayedConnection implements CameraConnection {
 	readonly remote: string;
 	readonly holder: string;
@@ -79,7 +93,7 @@ export class Relays {
 	#badLogged = false;
 	#fullLogged = false;
 
-	constructor(core: Core, nc: NatsConnection, names: FleetNames, me: string, viewersOf: (camera: string) => number) {
+	constructor(core: Core, { nc, names, me }: FleetLink, viewersOf: (camera: string) => number) {
 		this.#core = core;
 		this.#nc = nc;
 		this.#names = names;
@@ -109,9 +123,8 @@ export class Relays {
 			reply = await this.#nc.request(this.#names.control(camera), controlRequest(settings), { timeout });
 		}
 		catch (error) {
-			if (error instanceof errors.NoRespondersError) throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera);
-			if (error instanceof errors.TimeoutError) throw xscamError("XSCAM_ERR_CONTROL_TIMEOUT", camera, 0, timeout);
-			throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera);
+			if (causeOf(error) instanceof errors.TimeoutError) throw xscamError("XSCAM_ERR_CONTROL_TIMEOUT", camera, 0, timeout);
+			throw xscamError("XSCAM_ERR_CAMERA_OFFLINE", camera); // no responders: nobody holds it; or NATS is out of reach
 		}
 		try {
 			return readControlAnswer(reply.data);

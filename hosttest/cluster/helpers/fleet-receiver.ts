@@ -5,7 +5,7 @@
 
 import pino from "pino";
 import { createReceiver } from "../../../server/receiver";
-import { TEST_KEYS } from "../../server/helpers/test-keys";
+import { NO_KEYS, TEST_KEYS } from "../../server/helpers/test-keys";
 
 export interface FleetReceiverConfig {
 	id: string;
@@ -13,7 +13,7 @@ export interface FleetReceiverConfig {
 	recordingDir: string;
 	log?: string;
 	record?: boolean;
-	/** Take cameras without a key too (the benchmark's cameras have none). */
+	/** Take cameras without a key, and know no key (the benchmark's cameras have none). */
 	insecureCameras?: boolean;
 	/** Not in the fleet: a receiver on its own, for the benchmark's baseline. */
 	alone?: boolean;
@@ -21,7 +21,7 @@ export interface FleetReceiverConfig {
 
 const config = JSON.parse(process.argv[2]) as FleetReceiverConfig;
 const receiver = createReceiver({
-	ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", cameraKeys: TEST_KEYS, insecureViewers: true,
+	ingestPort: 0, httpPort: 0, rtspPort: 0, host: "127.0.0.1", cameraKeys: config.insecureCameras ? NO_KEYS : TEST_KEYS, insecureViewers: true,
 	record: config.record ?? true, recordingDir: config.recordingDir, insecureCameras: config.insecureCameras ?? false,
 	...(!config.alone && { cluster: config.cluster.split(","), receiverId: config.id, clusterName: "test" }),
 	logger: config.log ? pino({ level: "debug" }, pino.destination({ dest: config.log, sync: true })) : pino({ level: "silent" }),

@@ -66,12 +66,18 @@ export class Fleet {
 		}
 	}
 
+	/** Stops receiver `id` (SIGSTOP: hung, still connected to NATS) or lets it go on (SIGCONT). */
+	signal(id: string, signal: "SIGSTOP" | "SIGCONT"): void {
+		this.receivers.get(id)!.child.kill(signal);
+	}
+
 	/** Kills receiver `id` at once (SIGKILL): nothing is closed or given back. */
 	async kill(id: string): Promise<void> {
 		const { child } = this.receivers.get(id)!;
 		if (child.exitCode !== null || child.signalCode !== null) return;
 		const exited = new Promise((resolve) => child.once("exit", resolve));
 		child.kill("SIGKILL");
+		child.kill("SIGCONT"); // a stopped process dies only once it runs
 		await exited;
 	}
 
