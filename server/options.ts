@@ -135,23 +135,33 @@ const cameraIds: Kind<string[]> = {
 	show: (ids) => (ids.length === 0 ? "none" : ids.join(",")),
 };
 
-const urls: Kind<string[]> = {
-	parse: (text) => urls.check(text.split(",").map((url) => url.trim()).filter((url) => url !== "")),
-	check(value) {
-		const valid = (url: unknown) => {
-			try {
-				const parsed = new URL(String(url));
-				return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.pathname === "/" && !parsed.search;
-			}
-			catch {
-				return false;
-			}
-		};
-		if (!Array.isArray(value) || !value.every(valid)) reject("http:// or https:// URLs of a host (and port), comma-separated, got " + JSON.stringify(value));
-		return (value as string[]).map((url) => new URL(url).origin);
-	},
-	show: (list) => (list.length === 0 ? "none" : list.join(",")),
-};
+/**
+ * URLs, comma-separated, each one `accepts` (a URL that does not parse is refused too), as `keep` makes
+ * them; `rule` completes "must be". The error quotes them without the userinfo someone put in them.
+ */
+function urlList(rule: string, accepts: (url: URL) => boolean, keep: (url: string) => string, none: string): Kind<string[]> {
+	const kind: Kind<string[]> = {
+		parse: (text) => kind.check(text.split(",").map((url) => url.trim()).filter((url) => url !== "")),
+		check(value) {
+			const valid = (url: unknown) => {
+				try {
+					return accepts(new URL(String(url)));
+				}
+				catch {
+					return false;
+				}
+			};
+			if (!Array.isArray(value) || !value.every(valid))
+				reject(rule + ", comma-separated, got " + JSON.stringify(Array.isArray(value) ? value.map((url) => withoutUserinfo(String(url))) : value));
+			return (value as string[]).map(keep);
+		},
+		show: (list) => (list.length === 0 ? none : list.join(",")),
+	};
+	return kind;
+}
+
+const urls = urlList("http:// or https:// URLs of a host (and port)",
+	(url) => (url.protocol === "http:" || url.protocol === "https:") && url.pathname === "/" && !url.search, (url) => new URL(url).origin, "none");
 
 /** An IPv4 or IPv6 address, or a network of them (address/prefix). */
 function isAddressOrNetwork(text: string): boolean {
@@ -229,26 +239,11 @@ const logLevel: Kind<string> = {
 	show: String,
 };
 
-/** nats:// or tls:// URLs of the fleet's NATS servers, comma-separated; credentials never in them (seen in argv and logs). */
-const natsUrls: Kind<string[]> = {
-	parse: (text) => natsUrls.check(text.split(",").map((url) => url.trim()).filter((url) => url !== "")),
-	check(value) {
-		const valid = (url: unknown) => {
-			try {
-				const parsed = new URL(String(url));
-				return (parsed.protocol === "nats:" || parsed.protocol === "tls:") && parsed.hostname !== "" && !parsed.username && !parsed.password &&
-					(parsed.pathname === "" || parsed.pathname === "/") && !parsed.search && !parsed.hash;
-			}
-			catch {
-				return false;
-			}
-		};
-		if (!Array.isArray(value) || !value.every(valid))
-			reject("nats:// URLs of a host and port, comma-separated, without a user name or password, got " + JSON.stringify(Array.isArray(value) ? value.map((url) => withoutUserinfo(String(url))) : value));
-		return value as string[];
-	},
-	show: (list) => (list.length === 0 ? "none: one receiver on its own" : list.join(",")),
-};
+/** nats:// or tls:// URLs of the fleet's NATS servers; credentials never in them (seen in argv and logs). */
+const natsUrls = urlList("nats:// URLs of a host and port, without a user name or password",
+	(url) => (url.protocol === "nats:" || url.protocol === "tls:") && url.hostname !== "" && !url.username && !url.password &&
+		(url.pathname === "" || url.pathname === "/") && !url.search && !url.hash,
+	(url) => url, "none: one receiver on its own");
 
 /** A name made of what NATS subjects and JetStream bucket names both allow. */
 const fleetName: Kind<string> = {

@@ -19,7 +19,7 @@ export const STEADY_FPS = 25;
 export const FLOOD_FPS = 400;
 export const WARM_UP_MS = 2000;
 export const WINDOW_MS = 8000;
-export const REPETITIONS = 2;
+export const REPETITIONS = 3;
 
 /** A receiver without --cluster; a fleet's receiver with the camera and viewer on it; the camera on B and the viewer on A. */
 export const CLUSTER_MODES = ["one receiver", "held on the viewer's receiver", "through the cluster"] as const;
