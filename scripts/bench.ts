@@ -117,7 +117,8 @@ function clusterRows({ runs }: ClusterResult): string[][] {
 		median(runs.filter((run) => run.mode === mode && run.offeredFps === fps).map(read));
 	const row = (what: string, fps: number, read: (run: ClusterRun) => number, digits: number) => {
 		const [one, local, far] = CLUSTER_MODES.map((mode) => of(mode, fps, read));
-		return [what, one.toFixed(digits), local.toFixed(digits), far.toFixed(digits), ratio(far, one), (far - one).toFixed(digits)];
+		const difference = Number((far - one).toFixed(digits)) || 0; // never "-0.0"
+		return [what, one.toFixed(digits), local.toFixed(digits), far.toFixed(digits), ratio(far, one), difference.toFixed(digits)];
 	};
 	return [
 		row(STEADY_FPS + " fps offered: frame age at the viewer, p50, ms", STEADY_FPS, (run) => run.ageP50Ms, 1),
