@@ -63,11 +63,6 @@ export class Holdings {
 		);
 	}
 
-	/** Whether this receiver holds the camera. */
-	holds(camera: string): boolean {
-		return this.#held.has(camera);
-	}
-
 	get size(): number {
 		return this.#held.size;
 	}
