@@ -16,7 +16,7 @@ export default defineConfig({
 				test: {
 					name: "node",
 					include: ["hosttest/**/*.test.ts"],
-					exclude: [...configDefaults.exclude, "hosttest/xs/**", "hosttest/e2e/**"],
+					exclude: [...configDefaults.exclude, "hosttest/xs/**", "hosttest/e2e/**", "hosttest/**/*.e2e.test.ts"],
 					setupFiles: [host("globals.ts")],
 					// Real sockets, files and processes in real time: 5 s is too little on a loaded 2-core machine.
 					testTimeout: 15_000,

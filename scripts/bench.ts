@@ -9,16 +9,19 @@
 //   5. transport: frames over UDP against TCP through the same loss and delay, at the viewer (noisy): scripts/bench/transport.ts.
 //   6. fan-out-latency: a frame from the frame bus to 1, 100 and 1,000 viewers' last byte, and from capture at 1 viewer,
 //      against a bare write loop (noisy): scripts/bench/fan-out-latency.ts.
+//   7. cluster: frames through a fleet on a 3-node NATS cluster against one receiver, and the hop's cost (noisy; needs nats-server): scripts/bench/cluster.ts.
 // `npm run bench -- --only ingest` (or --only xs,fan-out, …) runs some of them.
 
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { benchCluster, CLUSTER_MODES, FLOOD_FPS, STEADY_FPS, type ClusterResult, type ClusterRun } from "./bench/cluster";
 import { benchFanOut, type FanOutRun } from "./bench/fan-out";
 import { benchFanOutLatency, LATENCY_REPETITIONS, type LatencyResult, type LatencyRun } from "./bench/fan-out-latency";
 import { benchIngest, INGEST_CAMERAS, JPEG_BYTES, REPETITIONS, WARM_UP_MS, WINDOW_MS, type IngestResult } from "./bench/ingest";
 import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
+import { quantile } from "./bench/stats";
 import {
 	benchTransport, DELAY_MS, FRAME_RATE as TRANSPORT_FPS, JPEG_BYTES as TRANSPORT_JPEG_BYTES, LOSSES, WINDOW_MS as TRANSPORT_WINDOW_MS, type TransportRun,
 } from "./bench/transport";
@@ -155,7 +158,26 @@ function places({ positions }: LatencyRun): string {
 	return positions.meanPlaceMin.toFixed(2) + "–" + positions.meanPlaceMax.toFixed(2);
 }
 
-const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport", "fan-out-latency"] as const;
+function clusterRows({ runs }: ClusterResult): string[][] {
+	const median = (values: number[]) => quantile(values, 0.5);
+	const of = (mode: ClusterRun["mode"], fps: number, read: (run: ClusterRun) => number) =>
+		median(runs.filter((run) => run.mode === mode && run.offeredFps === fps).map(read));
+	const row = (what: string, fps: number, read: (run: ClusterRun) => number, digits: number) => {
+		const [one, local, far] = CLUSTER_MODES.map((mode) => of(mode, fps, read));
+		const difference = Number((far - one).toFixed(digits)) || 0; // never "-0.0"
+		return [what, one.toFixed(digits), local.toFixed(digits), far.toFixed(digits), ratio(far, one), difference.toFixed(digits)];
+	};
+	return [
+		row(STEADY_FPS + " fps offered: frame age at the viewer, p50, ms", STEADY_FPS, (run) => run.ageP50Ms, 1),
+		row(STEADY_FPS + " fps offered: frame age at the viewer, p99, ms", STEADY_FPS, (run) => run.ageP99Ms, 1),
+		row(STEADY_FPS + " fps offered: frames/s at the viewer", STEADY_FPS, (run) => run.viewerFps, 1),
+		row(FLOOD_FPS + " fps offered: frames/s at the viewer", FLOOD_FPS, (run) => run.viewerFps, 0),
+		row(FLOOD_FPS + " fps offered: frames/s the camera wrote (skipped when its socket was full)", FLOOD_FPS, (run) => run.cameraFps, 0),
+		row(FLOOD_FPS + " fps offered: frame age at the viewer, p50, ms", FLOOD_FPS, (run) => run.ageP50Ms, 1),
+	];
+}
+
+const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport", "fan-out-latency", "cluster"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 const { values: flags } = parseArgs({ options: { only: { type: "string" } } });
 const only = flags.only === undefined ? [...BENCHMARKS] : flags.only.split(",").map((name) => name.trim());
@@ -231,6 +253,16 @@ if (runs("fan-out-latency")) {
 		LATENCY_REPETITIONS + " times, baseline then xscam, each in fresh processes; medians. 1-minute load average " + loadBefore.toFixed(2) + " before, " +
 		loadavg()[0].toFixed(2) + " after. Ratio baseline/xscam: above 1 is xscam faster.\n\n" +
 		table(["viewers", "", "bare write loop (baseline)", "xscam", "baseline/xscam"], fanOutLatencyRows(latency)) + "\n");
+}
+
+if (runs("cluster")) {
+	const cluster = results.cluster = await benchCluster();
+	process.stdout.write("## 7. A fleet: frames through a 3-node NATS cluster against one receiver (wall clock: noisy, this machine only)\n\n" +
+		"One camera, " + integer.format(cluster.frameBytes) + "-byte frames, one MJPEG viewer; every receiver and NATS node in its own process on loopback, camera and viewer in this one; " +
+		"window " + cluster.windowMs + " ms after " + cluster.warmUpMs + " ms of warm-up, each setup " + cluster.repetitions + " times in turn, medians. " +
+		"1-minute load average " + cluster.loadBefore.toFixed(2) + " before, " + cluster.loadAfter.toFixed(2) + " after. " +
+		"Ratio and difference: through the cluster against one receiver.\n\n" +
+		table(["", "one receiver (no --cluster)", "fleet: camera and viewer on A", "fleet: camera on B, viewer on A", "cluster/one", "cluster - one"], clusterRows(cluster)) + "\n");
 }
 
 const resultsFile = resolve("bench-results.json");

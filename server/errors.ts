@@ -66,6 +66,11 @@ const CATALOG = {
 	XSCAM_ERR_VIEWER_STALLED: entry("the viewer read nothing for %s ms"),
 	// Home Assistant (home-assistant/): why the receiver is not connected to the MQTT broker
 	XSCAM_ERR_MQTT: entry("cannot use the MQTT broker %s: %s; trying again every %s s"),
+	// the fleet (cluster/): receivers sharing cameras through NATS
+	XSCAM_ERR_CLUSTER: entry("cannot use the NATS cluster %s: %s"),
+	XSCAM_ERR_MOVED: entry("camera %s moved to receiver %s"),
+	XSCAM_ERR_CAMERA_ELSEWHERE: entry("camera %s is held by receiver %s: %s there", 409),
+	XSCAM_ERR_HOLDER_SILENT: entry("receiver %s, which holds camera %s, has said nothing for %s ms", 503),
 	// recording (record/)
 	XSCAM_ERR_RECORDING: entry("recording stopped for camera %s: %s"),
 	XSCAM_ERR_RECORDING_DIR: entry("cannot use the recording directory %s: %s"),

@@ -135,23 +135,33 @@ const cameraIds: Kind<string[]> = {
 	show: (ids) => (ids.length === 0 ? "none" : ids.join(",")),
 };
 
-const urls: Kind<string[]> = {
-	parse: (text) => urls.check(text.split(",").map((url) => url.trim()).filter((url) => url !== "")),
-	check(value) {
-		const valid = (url: unknown) => {
-			try {
-				const parsed = new URL(String(url));
-				return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.pathname === "/" && !parsed.search;
-			}
-			catch {
-				return false;
-			}
-		};
-		if (!Array.isArray(value) || !value.every(valid)) reject("http:// or https:// URLs of a host (and port), comma-separated, got " + JSON.stringify(value));
-		return (value as string[]).map((url) => new URL(url).origin);
-	},
-	show: (list) => (list.length === 0 ? "none" : list.join(",")),
-};
+/**
+ * URLs, comma-separated, each one `accepts` (a URL that does not parse is refused too), as `keep` makes
+ * them; `rule` completes "must be". The error quotes them without the userinfo someone put in them.
+ */
+function urlList(rule: string, accepts: (url: URL) => boolean, keep: (url: string) => string, none: string): Kind<string[]> {
+	const kind: Kind<string[]> = {
+		parse: (text) => kind.check(text.split(",").map((url) => url.trim()).filter((url) => url !== "")),
+		check(value) {
+			const valid = (url: unknown) => {
+				try {
+					return accepts(new URL(String(url)));
+				}
+				catch {
+					return false;
+				}
+			};
+			if (!Array.isArray(value) || !value.every(valid))
+				reject(rule + ", comma-separated, got " + JSON.stringify(Array.isArray(value) ? value.map((url) => withoutUserinfo(String(url))) : value));
+			return (value as string[]).map(keep);
+		},
+		show: (list) => (list.length === 0 ? none : list.join(",")),
+	};
+	return kind;
+}
+
+const urls = urlList("http:// or https:// URLs of a host (and port)",
+	(url) => (url.protocol === "http:" || url.protocol === "https:") && url.pathname === "/" && !url.search, (url) => new URL(url).origin, "none");
 
 /** An IPv4 or IPv6 address, or a network of them (address/prefix). */
 function isAddressOrNetwork(text: string): boolean {
@@ -229,6 +239,32 @@ const logLevel: Kind<string> = {
 	show: String,
 };
 
+/** nats:// or tls:// URLs of the fleet's NATS servers; credentials never in them (seen in argv and logs). */
+const natsUrls = urlList("nats:// URLs of a host and port, without a user name or password",
+	(url) => (url.protocol === "nats:" || url.protocol === "tls:") && url.hostname !== "" && !url.username && !url.password &&
+		(url.pathname === "" || url.pathname === "/") && !url.search && !url.hash,
+	(url) => url, "none: one receiver on its own");
+
+/** A name made of what NATS subjects and JetStream bucket names both allow. */
+const fleetName: Kind<string> = {
+	parse: (text) => fleetName.check(text.trim()),
+	check(value) {
+		if (typeof value !== "string" || !/^[A-Za-z0-9_-]{1,32}$/.test(value)) reject("1 to 32 letters, digits, _ or -, got " + JSON.stringify(value));
+		return value;
+	},
+	show: String,
+};
+
+/** An id as a camera's (the same rule), or empty for the default. */
+const receiverId: Kind<string> = {
+	parse: (text) => receiverId.check(text.trim()),
+	check(value) {
+		if (typeof value !== "string" || (value !== "" && (value.length > MAX_ID_BYTES || !ID_PATTERN.test(value)))) reject(ID_RULE + ", got " + JSON.stringify(value));
+		return value;
+	},
+	show: (value) => value || "the host name and ingest port",
+};
+
 /** Cameras; 0 derives the limit from memory (cameras/camera-budget.ts) once the other options are known. */
 const cameraCount: Kind<number> = { ...integer(0, MAX_CAMERAS), show: (value) => value === 0 ? "0 (from memory)" : String(value) };
 
@@ -285,6 +321,9 @@ export const OPTION_SPECS = {
 	mqttPasswordFile: spec("--mqtt-password-file <path>", "XSCAM_MQTT_PASSWORD_FILE", path, "", "a file holding its MQTT password (or the variable XSCAM_MQTT_PASSWORD; never a flag)"),
 	mqttPrefix: spec("--mqtt-prefix <topic>", "XSCAM_MQTT_PREFIX", topicPrefix, "homeassistant", "Home Assistant's MQTT discovery prefix"),
 	mqttSnapshotIntervalMs: spec("--mqtt-snapshot-interval <duration>", "XSCAM_MQTT_SNAPSHOT_INTERVAL", duration(SECOND, HOUR), 10 * SECOND, "publish each camera's latest frame to Home Assistant this often"),
+	cluster: spec("--cluster <urls>", "XSCAM_CLUSTER", natsUrls, [] as string[], "share the cameras with other receivers through these NATS servers (nats://host:4222, comma-separated; JetStream on); README, \"More than one receiver\""),
+	clusterName: spec("--cluster-name <name>", "XSCAM_CLUSTER_NAME", fleetName, "fleet", "the fleet's name on NATS: receivers of one fleet share their cameras, other fleets on the same NATS do not see them"),
+	receiverId: spec("--receiver-id <id>", "XSCAM_RECEIVER_ID", receiverId, "", "this receiver's id in the fleet, unique in it"),
 	firmwareDir: spec("--firmware-dir <path>", "XSCAM_FIRMWARE_DIR", path, "firmware", "the firmware images it can offer the cameras, one folder per board (xscam-server firmware add)"),
 	logLevel: spec("--log-level <level>", "XSCAM_LOG_LEVEL", logLevel, "info", "fatal, error, warn, info, debug, trace or silent"),
 };

@@ -1,7 +1,7 @@
 // createReceiver(): the receiver as a composition of parts, each added by its register function and
 // owning its own state (fastify's plugins, without the plugin system): ingest (TCP, the wire protocol),
 // HTTP (web page, API, MJPEG fan-out, /metrics), RTSP, the recorder, and with --mqtt Home Assistant's
-// MQTT discovery. They meet in one Core: the options, the logger, the clock, the camera registry and the
+// MQTT discovery, and with --cluster the fleet on NATS (cluster/). They meet in one Core: the options, the logger, the clock, the camera registry and the
 // metrics registry.
 
 import pino from "pino";
@@ -17,6 +17,7 @@ import { CameraRegistry } from "./cameras/registry";
 import { systemClock } from "./clock";
 import type { Core, Part } from "./core";
 import { xscamError } from "./errors";
+import { registerCluster } from "./cluster/cluster";
 import { registerHomeAssistant } from "./home-assistant/bridge";
 import { registerHttp } from "./http/app";
 import type { ViewerInfo } from "./http/fan-out";
@@ -66,8 +67,12 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 	const ingest = registerIngest(core);
 	const http = registerHttp(core, { access, sessions });
 	const rtsp = registerRtsp(core, access);
-	const watched = registerWatchedSignal(core, (id) => http.viewers(id).length + rtsp.count(id));
-	const parts: Part[] = [registerRecorder(core), ingest, http, rtsp, watched]; // the recorder first: it must see the first frame
+	const viewersOf = (id: string) => http.viewers(id).length + rtsp.count(id);
+	const watched = registerWatchedSignal(core, viewersOf);
+	// With --cluster, the cameras are shared with a fleet, and only the receiver that holds a camera records it.
+	const cluster = resolved.cluster.length > 0 ? registerCluster(core, viewersOf) : undefined;
+	const recorder = registerRecorder(cluster ? { ...core, frames: cluster.frames } : core);
+	const parts: Part[] = [recorder, ...(cluster ? [cluster] : []), ingest, http, rtsp, watched]; // the recorder first: it must see the first frame
 	if (resolved.mqttUrl !== "") parts.push(registerHomeAssistant(core, http.status)); // closed first: it says "offline" while the rest still runs
 	let used = false; // a receiver starts once; a second start needs a new receiver (ports, timers, state)
 	let closing: Promise<void> | undefined;

@@ -69,7 +69,8 @@ export class Intake {
 	framesBad = 0;
 	/** Frames whose capture time was not believable (the camera's clock is off): stamped with their arrival. */
 	framesMisdated = 0;
-	readonly rate = new RateMeter();
+	/** Measured here; a camera relayed from another receiver shows its holder's figures instead (cluster/relay.ts). */
+	rate: Pick<RateMeter, "add" | "rates"> = new RateMeter();
 }
 
 /** The camera's recording. Written by the recorder alone (record/recorder.ts). */
