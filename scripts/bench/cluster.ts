@@ -1,4 +1,4 @@
-// Benchmark 5: frames through a fleet (a 3-node NATS cluster on loopback, hosttest/cluster/helpers/)
+// Benchmark 7: frames through a fleet (a 3-node NATS cluster on loopback, hosttest/cluster/helpers/)
 // against one receiver, in the same run. Three receivers, each in its own process: A and B of the
 // fleet, and one without --cluster; the camera and the viewer in this process, so both stamp on one
 // clock (stamped-camera.ts). One receiver: the camera and the viewer on the one without --cluster.

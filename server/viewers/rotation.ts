@@ -1,5 +1,5 @@
 // The order a camera's viewers get its frames in. One thread writes every viewer's socket, one after
-// another, and each write costs the kernel tens of µs (docs/performance.md, benchmark 5), so the viewer
+// another, and each write costs the kernel tens of µs (docs/performance.md, benchmark 6), so the viewer
 // written last waits for all the others: the rotation starts each frame's round one viewer further on,
 // so that each viewer is last once in every n frames, never always.
 // A round that has run its time budget yields to the event loop (`later`) and goes on from where it

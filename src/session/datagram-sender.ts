@@ -9,6 +9,9 @@ import { FrameDatagrams, type Mac } from "../protocol/datagram";
 import type { DatagramReport, Datagrams } from "../protocol/types";
 import { DatagramPace } from "./datagram-pace";
 
+/** How the SDK's UDP says a datagram was not sent (reference/moddable-sdk.md, 2.2): "UDP send failed" on the ESP32, "sendto failed" on lin. */
+const SEND_FAILED = /^(UDP send failed|sendto failed)$/;
+
 /** What the session needs of embedded:io/socket/udp. */
 export interface DatagramSocket {
 	write(buffer: Uint8Array, address: string, port: number): void;
@@ -49,11 +52,21 @@ export class DatagramSender {
 		return this.#pace.take(time);
 	}
 
-	/** Sends one frame: its 16 body fields and its JPEG. Throws when the socket refuses a datagram (lwIP out of buffers). */
-	send(fields: Uint8Array, jpeg: ArrayBuffer | Uint8Array): void {
+	/**
+	 * Sends one frame: its 16 body fields and its JPEG. False when the socket refused a datagram (lwIP had
+	 * no buffer or no route): the frame is lost, the next may go. Any other error is a bug, thrown on.
+	 */
+	send(fields: Uint8Array, jpeg: ArrayBuffer | Uint8Array): boolean {
 		const count = this.#framer.count(jpeg.byteLength);
-		for (let index = 0; index < count; index++)
-			this.#socket.write(this.#framer.datagram(fields, jpeg, index), this.#address, this.#port);
+		try {
+			for (let index = 0; index < count; index++)
+				this.#socket.write(this.#framer.datagram(fields, jpeg, index), this.#address, this.#port);
+		}
+		catch (error) {
+			if (SEND_FAILED.test((error as Error).message)) return false;
+			throw error;
+		}
+		return true;
 	}
 
 	report(report: DatagramReport, now: number): void {

@@ -17,9 +17,6 @@ import { FrameHeaderEncoder } from "../protocol/encoder";
 import type { Pipe } from "../transport/pipe";
 import type { DatagramSender } from "./datagram-sender";
 
-/** How the SDK's UDP says a datagram was not sent: "UDP send failed" on the ESP32, "sendto failed" on lin. */
-const SEND_FAILED = /^(UDP send failed|sendto failed)$/;
-
 export class FrameSchedule {
 	/** Frames written whole, since the device started. */
 	sent = 0;
@@ -97,20 +94,13 @@ export class FrameSchedule {
 		return true;
 	}
 
-	/** Sends `frame` as datagrams if the pace allows and it fits, and closes it. */
+	/** Sends `frame` as datagrams if the pace allows, it fits and the socket takes it, and closes it. */
 	#send(sender: DatagramSender, frame: DisposableFrame, time: number): void {
 		try {
-			if (this.#fits(frame) && sender.due(time)) {
-				const fields = this.#encode(frame, time).subarray(HEADER_BYTES);
-				sender.send(fields, frame);
+			if (this.#fits(frame) && sender.due(time) && sender.send(this.#encode(frame, time).subarray(HEADER_BYTES), frame)) {
 				this.sent++;
 				return;
 			}
-		}
-		catch (error) {
-			// lwIP had no buffer or no route for a datagram (reference/moddable-sdk.md, 2.2): the frame is
-			// lost, the next one may go. Anything else is a bug, and goes on up.
-			if (!SEND_FAILED.test((error as Error).message)) throw error;
 		}
 		finally {
 			frame.close();
