@@ -10,6 +10,7 @@
 //   6. fan-out-latency: a frame from the frame bus to 1, 100 and 1,000 viewers' last byte, and from capture at 1 viewer,
 //      against a bare write loop (noisy): scripts/bench/fan-out-latency.ts.
 //   7. cluster: frames through a fleet on a 3-node NATS cluster against one receiver, and the hop's cost (noisy; needs nats-server): scripts/bench/cluster.ts.
+//   8. many-cameras: thousands of cameras at 10 frames/s each, the receiver against a byte sink: loss, event-loop delay, memory (noisy): scripts/bench/many-cameras.ts.
 // `npm run bench -- --only ingest` (or --only xs,fan-out, …) runs some of them.
 
 import { writeFileSync } from "node:fs";
@@ -20,6 +21,7 @@ import { benchCluster, CLUSTER_MODES, FLOOD_FPS, STEADY_FPS, type ClusterResult,
 import { benchFanOut, type FanOutRun } from "./bench/fan-out";
 import { benchFanOutLatency, LATENCY_REPETITIONS, type LatencyResult, type LatencyRun } from "./bench/fan-out-latency";
 import { benchIngest, INGEST_CAMERAS, JPEG_BYTES, REPETITIONS, WARM_UP_MS, WINDOW_MS, type IngestResult } from "./bench/ingest";
+import { benchManyCameras, CAMERA_COUNTS, CAMERA_FPS, WARM_UP_MS as MANY_CAMERAS_WARM_UP_MS, WINDOW_MS as MANY_CAMERAS_WINDOW_MS, type ManyCamerasResult } from "./bench/many-cameras";
 import { benchManyClients, CLIENT_COUNTS, type ClientKind, type ManyClientsRun } from "./bench/many-clients";
 import { quantile } from "./bench/stats";
 import {
@@ -102,6 +104,24 @@ function ingestRows(results: IngestResult[]): string[][] {
 	});
 }
 
+function manyCamerasRows(results: ManyCamerasResult): string[][] {
+	return results.flatMap(({ sink, receiver }) => {
+		const row = rowMaker(sink.cameras, sink, receiver, (sinkValue, receiverValue) => ratio(receiverValue, sinkValue));
+		const alone = (what: string, value: string) => [String(sink.cameras), what, "", value, ""];
+		return [
+			row("MB/s taken (frames with their headers)", (sample) => sample.megabytesPerSecond, fixed(0)),
+			row("frames due in the window (" + CAMERA_FPS + " per camera per second)", (sample) => sample.due, integer.format),
+			row("**frames lost, % of those due** (skipped by the cameras, or missing at the receiver)", (sample) => sample.lossShare * 100, fixed(3)),
+			row("frames behind when the window closed (due, not skipped, not taken yet)", (sample) => sample.behind, fixed(0)),
+			alone("capture to arrival, latest frame of each camera: median; 99th percentile, ms", receiver.latencyP50Ms.toFixed(0) + "; " + receiver.latencyP99Ms.toFixed(0)),
+			row("**event-loop delay, 99th percentile, ms**", (sample) => sample.loopDelayP99Ms, fixed(1)),
+			row("CPU of the side measured, % of one core", (sample) => sample.cpuPercent, fixed(0)),
+			row("CPU of the load (the other process), % of one core", (sample) => sample.loadCpuPercent, fixed(0)),
+			row("resident memory of the side measured at the window's end, MB", (sample) => sample.rssBytes / 1e6, fixed(0)),
+		];
+	});
+}
+
 function transportRows(runs: TransportRun[]): string[][] {
 	// an age is null (NaN in JSON) where no frame came whole in the window
 	const fixed = (digits: number) => (value: number | null) => (value === null || Number.isNaN(value) ? "no frame" : value.toFixed(digits));
@@ -177,7 +197,7 @@ function clusterRows({ runs }: ClusterResult): string[][] {
 	];
 }
 
-const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport", "fan-out-latency", "cluster"] as const;
+const BENCHMARKS = ["xs", "fan-out", "many-clients", "ingest", "transport", "fan-out-latency", "cluster", "many-cameras"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 const { values: flags } = parseArgs({ options: { only: { type: "string" } } });
 const only = flags.only === undefined ? [...BENCHMARKS] : flags.only.split(",").map((name) => name.trim());
@@ -263,6 +283,17 @@ if (runs("cluster")) {
 		"1-minute load average " + cluster.loadBefore.toFixed(2) + " before, " + cluster.loadAfter.toFixed(2) + " after. " +
 		"Ratio and difference: through the cluster against one receiver.\n\n" +
 		table(["", "one receiver (no --cluster)", "fleet: camera and viewer on A", "fleet: camera on B, viewer on A", "cluster/one", "cluster - one"], clusterRows(cluster)) + "\n");
+}
+
+if (runs("many-cameras")) {
+	const loadBefore = loadavg()[0];
+	const manyCameras = results["many-cameras"] = await benchManyCameras();
+	process.stdout.write("## 8. Many cameras at a camera's rate: the receiver against a byte sink (wall clock and CPU: noisy, this machine only)\n\n" +
+		CAMERA_COUNTS.map((count) => integer.format(count)).join(", ") + " cameras, each one TCP connection sending " + integer.format(JPEG_BYTES) + "-byte JPEGs at " + CAMERA_FPS +
+		" frames/s, their turns spread evenly, a camera skipping its turn while the kernel has not taken its last frame (scripts/bench/paced-cameras.ts, in a process of its own); " +
+		"against the byte sink and the receiver, each in a fresh process; window " + MANY_CAMERAS_WINDOW_MS + " ms after " + MANY_CAMERAS_WARM_UP_MS + " ms of warm-up; one run each. " +
+		"1-minute load average " + loadBefore.toFixed(2) + " before, " + loadavg()[0].toFixed(2) + " after. Ratio receiver/sink.\n\n" +
+		table(["cameras", "", "byte sink (baseline)", "receiver", "receiver/sink"], manyCamerasRows(manyCameras)) + "\n");
 }
 
 const resultsFile = resolve("bench-results.json");

@@ -1,21 +1,20 @@
 // The load of the ingest benchmark, alone in a process forked by its run (ingest.ts):
-// `frame-flood.ts <port> <cameras> hello|raw <JPEG bytes>`. Each camera is one TCP connection that
-// sends frames of docs/protocol.md (a 24-byte header, then a JPEG-shaped payload) as fast as its socket
-// drains. With `hello` each first says hello and waits for its welcome, as the receiver requires; the
-// byte sink speaks nothing, so `raw` sends the same frames at once. A connection keeps two batches of
+// `frame-flood.ts <port> <cameras> hello|raw <JPEG bytes>`. Each camera is one TCP connection
+// (load-connections.ts) that sends frames of docs/protocol.md (a 24-byte header, then a JPEG-shaped
+// payload) as fast as its socket drains. A connection keeps two batches of
 // frames, each written whole and, once the kernel has taken it, stamped again (sequence number, capture
 // time) and written anew: the load allocates nothing per frame and never waits on itself. Over the IPC
 // channel it sends "flooding" once every connection sends, then answers "measure" and "report"
 // (measured-process.ts).
 
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { FRAME_HEADER_BYTES } from "../../src/protocol/constants";
 import { FrameHeaderEncoder } from "../../src/protocol/encoder";
-import { HEIGHT, welcomed, WIDTH } from "./bench-hello";
+import { HEIGHT, WIDTH } from "./bench-hello";
+import { openConnections } from "./load-connections";
 import { answerMeasures, type ProcessReport } from "./measured-process";
 import { fillerJpegs } from "./stamped-camera";
 
-export type FloodMode = "hello" | "raw";
 
 export interface FloodReport extends ProcessReport {
 	/** Bytes the kernel took from all connections since "measure". */
@@ -28,13 +27,11 @@ export interface FloodReport extends ProcessReport {
 const FRAMES_PER_BATCH = 4;
 
 class FloodCamera {
-	readonly #socket: Socket;
 	readonly #header = new FrameHeaderEncoder();
 	readonly #jpegBytes: number;
 	#seq = 0;
 
 	constructor(socket: Socket, jpegBytes: number, onWritten: (bytes: number) => void) {
-		this.#socket = socket;
 		this.#jpegBytes = jpegBytes;
 		const jpeg = fillerJpegs(jpegBytes)(0);
 		const frameBytes = FRAME_HEADER_BYTES + jpegBytes;
@@ -53,10 +50,6 @@ class FloodCamera {
 		}
 	}
 
-	close(): void {
-		this.#socket.destroy();
-	}
-
 	#stamp(batch: Buffer, frameBytes: number): void {
 		const now = Date.now();
 		for (let offset = 0; offset < batch.byteLength; offset += frameBytes)
@@ -64,27 +57,12 @@ class FloodCamera {
 	}
 }
 
-async function open(port: number, id: string, mode: FloodMode): Promise<Socket> {
-	const socket = connect(port, "127.0.0.1");
-	socket.setNoDelay(true);
-	if (mode === "hello") await welcomed(socket, id);
-	else await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
-	socket.on("error", () => socket.destroy()); // the other side went away: counted at its close
-	socket.on("close", () => void (stopping || closedByPeer++));
-	return socket;
-}
-
 const [port, count, mode, jpegBytes] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4], Number(process.argv[5])];
 if (!(port > 0) || !(count >= 1) || (mode !== "hello" && mode !== "raw") || !(jpegBytes >= 4))
 	throw new Error("usage: frame-flood.ts <port> <cameras> hello|raw <JPEG bytes>");
-let stopping = false;
-let closedByPeer = 0;
-const sockets = await Promise.all(Array.from({ length: count }, (_, i) => open(port, "flood-" + i, mode)));
+const connections = await openConnections(port, count, mode, "flood-");
 let bytes = 0;
-const cameras = sockets.map((socket) => new FloodCamera(socket, jpegBytes, (written) => void (bytes += written)));
+for (const socket of connections.sockets) new FloodCamera(socket, jpegBytes, (written) => void (bytes += written));
 process.send!("flooding");
 
-answerMeasures(() => { bytes = 0; }, () => ({ bytes, closedByPeer }), async () => {
-	stopping = true;
-	for (const camera of cameras) camera.close();
-});
+answerMeasures(() => { bytes = 0; }, () => ({ bytes, closedByPeer: connections.closedByPeer() }), async () => connections.stop());

@@ -9,7 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { FRAME_HEADER_BYTES } from "../../src/protocol/constants";
 import type { SinkReport, SinkStarted } from "./byte-sink";
-import type { FloodMode, FloodReport } from "./frame-flood";
+import type { FloodReport } from "./frame-flood";
+import type { LoadMode } from "./load-connections";
 import { cpuPercent, forkScript, nextMessage } from "./forked";
 import type { MeasureCommand, ProcessReport } from "./measured-process";
 import type { ReceiverReport, ReceiverStarted } from "./receiver-process";
@@ -18,7 +19,7 @@ import { median } from "./stats";
 export const INGEST_CAMERAS: readonly number[] = [1, 50];
 export const REPETITIONS = 3;
 export const JPEG_BYTES = 42 * 1024; // a VGA frame of the OV2640 at its default quality, roughly
-const FRAME_BYTES = FRAME_HEADER_BYTES + JPEG_BYTES;
+export const FRAME_BYTES = FRAME_HEADER_BYTES + JPEG_BYTES;
 /** Connections, the kernel's socket buffers filling, the JIT: none of it is measured. */
 export const WARM_UP_MS = 1000;
 export const WINDOW_MS = 3000;
@@ -52,7 +53,7 @@ const RECEIVER = script("receiver-process.ts");
 const FLOOD = script("frame-flood.ts");
 
 /** Starts the side measured; resolves with its process, the port the load goes to, and how to read bytes from its report. */
-async function startTarget(target: IngestTarget): Promise<{ child: ChildProcess; port: number; mode: FloodMode; bytesOf(report: ProcessReport): number }> {
+async function startTarget(target: IngestTarget): Promise<{ child: ChildProcess; port: number; mode: LoadMode; bytesOf(report: ProcessReport): number }> {
 	if (target === "sink") {
 		const child = forkScript(SINK);
 		const { port } = await nextMessage<SinkStarted>(child);
@@ -63,23 +64,42 @@ async function startTarget(target: IngestTarget): Promise<{ child: ChildProcess;
 	return { child, port: ports.ingestPort, mode: "hello", bytesOf: (report) => (report as ReceiverReport).frames * FRAME_BYTES };
 }
 
-async function sample(target: IngestTarget, cameras: number): Promise<IngestSample> {
+/** A load's process (frame-flood.ts, paced-cameras.ts): it sends one message once its cameras are connected. */
+export interface LoadSpec {
+	script: string;
+	args(port: number, mode: LoadMode): string[];
+	warmUpMs: number;
+	windowMs: number;
+}
+
+/**
+ * Runs a load against a fresh sink or receiver; both count over one window after the warm-up. Throws if
+ * the side measured closed any of the load's connections.
+ */
+export async function measureLoad<Load extends { closedByPeer: number } & ProcessReport>(target: IngestTarget, load: LoadSpec): Promise<{ report: ProcessReport; bytes: number; loadReport: Load }> {
 	const { child, port, mode, bytesOf } = await startTarget(target);
-	const load = forkScript(FLOOD, [String(port), String(cameras), mode, String(JPEG_BYTES)]);
-	await nextMessage<"flooding">(load);
-	await sleep(WARM_UP_MS);
-	const both = (command: MeasureCommand) => [child, load].forEach((process) => process.send(command));
+	const loader = forkScript(load.script, load.args(port, mode));
+	await nextMessage<unknown>(loader);
+	await sleep(load.warmUpMs);
+	const both = (command: MeasureCommand) => [child, loader].forEach((process) => process.send(command));
 	both("measure");
-	await sleep(WINDOW_MS);
-	const reports = [nextMessage<ProcessReport>(child), nextMessage<FloodReport>(load)] as const;
+	await sleep(load.windowMs);
+	const reports = [nextMessage<ProcessReport>(child), nextMessage<Load>(loader)] as const;
 	both("report");
 	const [report, loadReport] = await Promise.all(reports);
-	for (const process of [load, child]) { // the load first: the side measured must not see it close
+	for (const process of [loader, child]) { // the load first: the side measured must not see it close
 		process.disconnect();
 		await once(process, "exit");
 	}
-	if (loadReport.closedByPeer > 0) throw new Error("bench: the " + target + " closed " + loadReport.closedByPeer + " of " + cameras + " connections");
-	const bytesPerSecond = bytesOf(report) / (report.wallMs / 1000);
+	if (loadReport.closedByPeer > 0) throw new Error("bench: the " + target + " closed " + loadReport.closedByPeer + " of the load's connections");
+	return { report, bytes: bytesOf(report), loadReport };
+}
+
+async function sample(target: IngestTarget, cameras: number): Promise<IngestSample> {
+	const { report, bytes, loadReport } = await measureLoad<FloodReport>(target, {
+		script: FLOOD, args: (port, mode) => [String(port), String(cameras), mode, String(JPEG_BYTES)], warmUpMs: WARM_UP_MS, windowMs: WINDOW_MS,
+	});
+	const bytesPerSecond = bytes / (report.wallMs / 1000);
 	return {
 		megabytesPerSecond: bytesPerSecond / 1e6, framesPerSecond: bytesPerSecond / FRAME_BYTES,
 		cpuPercent: cpuPercent(report.cpuMs, report.wallMs), loadCpuPercent: cpuPercent(loadReport.cpuMs, loadReport.wallMs),

@@ -6,6 +6,7 @@
 
 import { benchReceiver } from "./bench-receiver";
 import { answerMeasures, type ProcessReport } from "./measured-process";
+import { quantile } from "./stats";
 
 export interface ReceiverStarted {
 	ports: { ingestPort: number; httpPort: number; rtspPort: number };
@@ -14,11 +15,23 @@ export interface ReceiverStarted {
 export interface ReceiverReport extends ProcessReport {
 	/** Frames the receiver took, from all its cameras, since "measure". */
 	frames: number;
+	/** Frames missing from its cameras' sequence numbers since "measure". */
+	lost: number;
+	/** Capture to arrival of each camera's latest frame at the report (ms, the cameras' Date.now() stamps): median and 99th percentile over the cameras. */
+	latencyP50Ms: number;
+	latencyP99Ms: number;
 }
 
 const receiver = benchReceiver();
 process.send!({ ports: await receiver.start() } satisfies ReceiverStarted);
 
-const framesTaken = () => receiver.list().reduce((sum, camera) => sum + camera.frames.received, 0);
-let framesFrom = 0;
-answerMeasures(() => { framesFrom = framesTaken(); }, () => ({ frames: framesTaken() - framesFrom }), () => receiver.close());
+const counted = (read: (frames: { received: number; lost: number }) => number) => receiver.list().reduce((sum, camera) => sum + read(camera.frames), 0);
+let [framesFrom, lostFrom] = [0, 0];
+answerMeasures(() => { [framesFrom, lostFrom] = [counted((frames) => frames.received), counted((frames) => frames.lost)]; },
+	() => {
+		const latencies = receiver.list().flatMap((camera) => camera.latencyMs ?? []);
+		return {
+			frames: counted((frames) => frames.received) - framesFrom, lost: counted((frames) => frames.lost) - lostFrom,
+			latencyP50Ms: quantile(latencies, 0.5), latencyP99Ms: quantile(latencies, 0.99),
+		};
+	}, () => receiver.close());
