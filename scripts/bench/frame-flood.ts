@@ -15,7 +15,6 @@ import { openConnections } from "./load-connections";
 import { answerMeasures, type ProcessReport } from "./measured-process";
 import { fillerJpegs } from "./stamped-camera";
 
-
 export interface FloodReport extends ProcessReport {
 	/** Bytes the kernel took from all connections since "measure". */
 	bytes: number;

@@ -25,13 +25,20 @@ export interface ReceiverReport extends ProcessReport {
 const receiver = benchReceiver();
 process.send!({ ports: await receiver.start() } satisfies ReceiverStarted);
 
-const counted = (read: (frames: { received: number; lost: number }) => number) => receiver.list().reduce((sum, camera) => sum + read(camera.frames), 0);
-let [framesFrom, lostFrom] = [0, 0];
-answerMeasures(() => { [framesFrom, lostFrom] = [counted((frames) => frames.received), counted((frames) => frames.lost)]; },
-	() => {
-		const latencies = receiver.list().flatMap((camera) => camera.latencyMs ?? []);
-		return {
-			frames: counted((frames) => frames.received) - framesFrom, lost: counted((frames) => frames.lost) - lostFrom,
-			latencyP50Ms: quantile(latencies, 0.5), latencyP99Ms: quantile(latencies, 0.99),
-		};
-	}, () => receiver.close());
+/** The cameras' frames taken and lost so far, and the latency of each one's latest frame, from one listing. */
+function totals(): { received: number; lost: number; latencies: number[] } {
+	const cameras = receiver.list();
+	return {
+		received: cameras.reduce((sum, camera) => sum + camera.frames.received, 0),
+		lost: cameras.reduce((sum, camera) => sum + camera.frames.lost, 0),
+		latencies: cameras.flatMap((camera) => camera.latencyMs ?? []),
+	};
+}
+let from = totals();
+answerMeasures(() => { from = totals(); }, () => {
+	const now = totals();
+	return {
+		frames: now.received - from.received, lost: now.lost - from.lost,
+		latencyP50Ms: quantile(now.latencies, 0.5), latencyP99Ms: quantile(now.latencies, 0.99),
+	};
+}, () => receiver.close());
