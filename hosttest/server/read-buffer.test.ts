@@ -2,7 +2,11 @@
 // the receiver reuses, and the session copies each frame out of it once, into the buffer its viewers
 // share. In process, a camera session is fed the way Node's `onread` feeds it: each read copied into
 // the one buffer, handed over as a view, and the buffer scribbled over once the session returns, so
-// anything that kept a view of it would show. Then the same over real TCP, through the listener.
+// anything that kept a view of it would show. Then the same over real TCP, through the listener; and the
+// budget of a turn of the event loop, over real sockets that have more to read than it.
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { encode } from "../../src/protocol/encoder";
@@ -11,7 +15,7 @@ import { FrameBus } from "../../server/cameras/frame-bus";
 import { CameraRegistry } from "../../server/cameras/registry";
 import type { Core } from "../../server/core";
 import { CameraSession, type CloseReason } from "../../server/ingest/camera-session";
-import { READ_BUFFER_BYTES } from "../../server/ingest/read-buffer";
+import { READ_BUFFER_BYTES, ReadBuffer } from "../../server/ingest/read-buffer";
 import { resolveOptions } from "../../server/options";
 import { FakeCamera } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until, type Harness } from "./helpers/harness";
@@ -166,5 +170,52 @@ describe("ingest over TCP through the listener's read buffer", () => {
 		expect(near.equals(small)).toBe(true); // not toEqual: its diff of half a megabyte would take minutes
 		expect(far.equals(large)).toBe(true);
 		await Promise.all(cameras.map((camera) => camera.close()));
+	});
+});
+
+describe("the read budget of a turn of the event loop", () => {
+	const READ_BYTES = 16 * 1024;
+	const BUDGET = 64 * 1024;
+	const SENT_BYTES = 4 * 1024 * 1024; // per connection: far more than the kernel hands over in one read
+	let server: Server | undefined;
+	afterEach(() => void server?.close());
+
+	it("stops reading once a turn has read its budget, and goes on in the next turn: every byte arrives, in order", async () => {
+		const reads = new ReadBuffer(READ_BYTES, BUDGET);
+		let turn = 0;
+		let turning = true;
+		const tick = () => {
+			turn++;
+			if (turning) setImmediate(tick);
+		};
+		setImmediate(tick); // a turn ends after its reads, in setImmediate's phase
+		const readPerTurn = new Map<number, number>();
+		const received: Array<ReturnType<typeof createHash>> = [];
+		const ended: Array<Promise<unknown>> = [];
+		server = createServer({ pauseOnConnect: true }, (accepted) => {
+			const hash = createHash("sha256");
+			received.push(hash);
+			const socket = reads.adopt(accepted, (bytes) => {
+				hash.update(bytes);
+				readPerTurn.set(turn, (readPerTurn.get(turn) ?? 0) + bytes.byteLength);
+			});
+			ended.push(once(socket, "end"));
+		});
+		server.listen(0, "127.0.0.1");
+		await once(server, "listening");
+		const port = (server.address() as AddressInfo).port;
+		const payloads = [0x41, 0x42].map((fill, n) => Buffer.alloc(SENT_BYTES, fill).fill(n, 0, 1));
+		const senders: Socket[] = payloads.map(() => connect(port, "127.0.0.1"));
+		await Promise.all(senders.map((sender) => once(sender, "connect")));
+		senders.forEach((sender, n) => sender.end(payloads[n]));
+		while (ended.length < 2) await once(server, "connection");
+		await Promise.all(ended);
+		turning = false;
+
+		expect(received.map((hash) => hash.digest("hex")).sort()).toEqual(payloads.map((bytes) => createHash("sha256").update(bytes).digest("hex")).sort());
+		const most = Math.max(...readPerTurn.values());
+		expect(most).toBeGreaterThan(BUDGET); // the budget was reached,
+		expect(most).toBeLessThanOrEqual(BUDGET + 2 * READ_BYTES); // and then each connection read once more at most
+		expect(readPerTurn.size).toBeGreaterThanOrEqual((2 * SENT_BYTES) / (BUDGET + 2 * READ_BYTES));
 	});
 });

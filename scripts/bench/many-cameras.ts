@@ -11,7 +11,7 @@ import { FRAME_BYTES, JPEG_BYTES, measureLoad, type IngestTarget } from "./inges
 import type { PacedReport } from "./paced-cameras";
 import type { ReceiverReport } from "./receiver-process";
 
-export const CAMERA_COUNTS: readonly number[] = [500, 2000, 3000]; // 3,072 is the default --max-cameras on this machine (24 GiB, frames up to 1 MiB)
+export const CAMERA_COUNTS: readonly number[] = [500, 1000, 2000, 3000]; // 3,072 is the default --max-cameras on this machine (24 GiB, frames up to 1 MiB)
 export const CAMERA_FPS = 10;
 /** Long enough for every connection to have sent a few frames at its pace, and for the first collections. */
 export const WARM_UP_MS = 3000;

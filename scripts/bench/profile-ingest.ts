@@ -1,6 +1,7 @@
 // A CPU profile of the receiver taking frames from the ingest benchmark's load (docs/performance.md,
-// benchmark 4): `node --import tsx scripts/bench/profile-ingest.ts [cameras]`. The receiver runs in
-// this process and the load (frame-flood.ts) in one of its own, as in the benchmark; after a warm-up
+// benchmark 4): `node --import tsx scripts/bench/profile-ingest.ts [cameras] [fps]`; with fps, each
+// camera sends at that rate (paced-cameras.ts, benchmark 8), else as fast as it can (frame-flood.ts).
+// The receiver runs in this process and the load in one of its own, as in the benchmarks; after a warm-up
 // the V8 profiler samples a window of the receiver alone (not its start), writes the profile to
 // build/profile/ (open it in Chrome's DevTools) and prints the functions with the most self time.
 
@@ -19,10 +20,14 @@ const ROWS = 20;
 const OUT = "build/profile";
 
 const cameras = Number(process.argv[2] ?? "1");
+const fps = process.argv[3];
 const receiver = benchReceiver();
 const { ingestPort } = await receiver.start();
-const load = forkScript(fileURLToPath(new URL("frame-flood.ts", import.meta.url)), [String(ingestPort), String(cameras), "hello", String(JPEG_BYTES)]);
-await nextMessage<"flooding">(load);
+const loadArgs = [String(ingestPort), String(cameras), "hello", String(JPEG_BYTES)];
+const load = fps === undefined
+	? forkScript(fileURLToPath(new URL("frame-flood.ts", import.meta.url)), loadArgs)
+	: forkScript(fileURLToPath(new URL("paced-cameras.ts", import.meta.url)), [...loadArgs, fps]);
+await nextMessage<"flooding" | "pacing">(load);
 await sleep(WARM_UP_MS);
 
 const framesTaken = () => receiver.list().reduce((sum, camera) => sum + camera.frames.received, 0);
@@ -40,6 +45,6 @@ await once(load, "exit");
 await receiver.close();
 
 mkdirSync(OUT, { recursive: true });
-const file = OUT + "/ingest-" + cameras + ".cpuprofile";
+const file = OUT + "/ingest-" + cameras + (fps === undefined ? "" : "-at-" + fps + "fps") + ".cpuprofile";
 writeFileSync(file, JSON.stringify(profile));
-process.stdout.write("Receiver, " + cameras + " camera(s), " + frames + " frames of " + JPEG_BYTES + " bytes in " + PROFILE_MS + " ms; profile " + file + "\n\n" + topSelfTime(profile, ROWS));
+process.stdout.write("Receiver, " + cameras + " camera(s)" + (fps === undefined ? "" : " at " + fps + " fps") + ", " + frames + " frames of " + JPEG_BYTES + " bytes in " + PROFILE_MS + " ms; profile " + file + "\n\n" + topSelfTime(profile, ROWS));
