@@ -25,6 +25,12 @@ const FRAME_BYTES = 40 * 1024; // about a VGA frame, as in benchmark 3
 /** Connections, the kernel's socket buffers filling, the JIT: none of it is measured. */
 const WARM_UP_MS = 3000;
 const WINDOW_MS = 10_000;
+/**
+ * How long the processes have to report once the window ends. A server whose event loop its writes
+ * block (the baseline's unbounded queues at 1,000 viewers on a loaded machine) may never answer: the
+ * run then fails, saying so, rather than hanging the benchmark.
+ */
+const REPORT_TIMEOUT_MS = 60_000;
 /** Viewers that connect at once: the listen backlog holds them all. */
 const CONNECT_BATCH = 100;
 const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
@@ -83,9 +89,12 @@ async function run(kind: LatencyServerKind, count: number, profile: boolean): Pr
 	await sleep(WINDOW_MS);
 	const end = performance.now();
 	const { user, system } = process.cpuUsage(cpuFrom);
-	const reports = [nextMessage<LatencyServerReport>(server), nextMessage<CameraReport>(camera)] as const;
+	const reports = [nextMessage<LatencyServerReport>(server, REPORT_TIMEOUT_MS), nextMessage<CameraReport>(camera, REPORT_TIMEOUT_MS)] as const;
 	both("report");
-	const [report, cameraReport] = await Promise.all(reports);
+	const [report, cameraReport] = await Promise.all(reports).catch((error: unknown) => {
+		for (const child of [camera, server]) child.kill("SIGKILL");
+		throw error;
+	});
 	for (const child of [camera, server]) { // the camera first: the receiver must not see it go while measured
 		child.disconnect();
 		await once(child, "exit");

@@ -8,15 +8,26 @@ export function forkScript(script: string, args: string[] = []): ChildProcess {
 	return fork(script, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
 }
 
-/** The child's next message; rejects if its process ends first (its stderr, inherited, says why). */
-export function nextMessage<Message>(child: ChildProcess): Promise<Message> {
-	return new Promise((resolve, reject) => {
-		const exited = (code: number | null) => reject(new Error("bench: node " + child.spawnargs.slice(1).join(" ") + " exited with " + code));
-		child.once("exit", exited);
-		child.once("message", (message) => {
+/**
+ * The child's next message; rejects if its process ends first (its stderr, inherited, says why), or, with
+ * `timeoutMs`, if it has not answered by then (a child whose event loop is blocked never answers).
+ */
+export function nextMessage<Message>(child: ChildProcess, timeoutMs = Infinity): Promise<Message> {
+	const command = "node " + child.spawnargs.slice(1).join(" ");
+	return new Promise<Message>((resolve, reject) => {
+		const exited = (code: number | null) => settle(() => reject(new Error("bench: " + command + " exited with " + code)));
+		const answered = (message: unknown) => settle(() => resolve(message as Message));
+		const timer = Number.isFinite(timeoutMs)
+			? setTimeout(() => settle(() => reject(new Error("bench: " + command + " did not answer within " + timeoutMs + " ms"))), timeoutMs)
+			: undefined;
+		const settle = (outcome: () => void) => {
+			clearTimeout(timer);
 			child.off("exit", exited);
-			resolve(message as Message);
-		});
+			child.off("message", answered);
+			outcome();
+		};
+		child.once("exit", exited);
+		child.once("message", answered);
 	});
 }
 
