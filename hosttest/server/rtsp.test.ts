@@ -4,8 +4,9 @@
 // another; garbage closes only its own connection. Real clients (ffmpeg, GStreamer) are in the e2e tests.
 
 import { createSocket } from "node:dgram";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ViewerAccess } from "../../server/auth/viewer-access";
+import { RtpStream } from "../../server/rtsp/rtp-stream";
 import { FakeCamera } from "./helpers/fake-camera";
 import { SECOND_PER_FRAME, startReceiver, until, WARN, type Harness } from "./helpers/harness";
 import { parseRtp, RtspClient, syntheticRtpJpeg, type RtpPacket } from "./helpers/rtsp-client";
@@ -287,6 +288,30 @@ describe("many clients, and slow ones", () => {
 			const fills = client.frames().map((frame) => frame.at(-1)!.payload.at(-1));
 			expect(fills).toEqual(Array.from({ length: sent }, (_, n) => n + 1));
 		}
+		await Promise.all(clients.map((client) => client.close()));
+	});
+
+	it("no client is always last: each frame is offered to the clients starting one further on", async () => {
+		const camera = await withCamera();
+		const clients = await Promise.all(Array.from({ length: 4 }, () => RtspClient.open(harness.rtspPort)));
+		await Promise.all(clients.map((client) => client.play(url())));
+		const offers = vi.spyOn(RtpStream.prototype, "offer");
+		const orders: RtpStream[][] = [];
+		try {
+			for (let n = 0; n < 8; n++) {
+				offers.mockClear();
+				camera.frame(syntheticRtpJpeg(5000, n + 1), { captureTime: harness.clock.now() + n * 100 });
+				await until(() => clients.every((client) => client.frames().length === n + 1), "frame " + n + " at all 4 clients");
+				orders.push(offers.mock.contexts as RtpStream[]);
+			}
+		} finally {
+			offers.mockRestore();
+		}
+		const streams = new Set(orders.flat());
+		expect(streams.size).toBe(4);
+		for (const order of orders) expect(new Set(order), "every client offered each frame once").toEqual(streams);
+		for (const stream of streams) expect(orders.filter((order) => order.at(-1) === stream), "frames one client was last for").toHaveLength(2);
+		expect(orders.slice(1).map((order, n) => order.indexOf(orders[n][1])), "the second of one round is the first of the next").toEqual(Array(7).fill(0));
 		await Promise.all(clients.map((client) => client.close()));
 	});
 

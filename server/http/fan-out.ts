@@ -24,7 +24,7 @@ import type { Cancel } from "../clock";
 import type { Core } from "../core";
 import { xscamError } from "../errors";
 import { LatestWins } from "../viewers/latest-wins";
-import { Rotation } from "../viewers/rotation";
+import { Rotation, ROUND_TIMING } from "../viewers/rotation";
 import { StallWatch } from "../viewers/stall-watch";
 
 const BOUNDARY = "xscamframe";
@@ -120,13 +120,6 @@ class Viewer {
 		return { remote: this.remote, sent: slot.sent, skipped: slot.skipped, waiting: slot.waiting, bufferedBytes: this.socket.writableLength };
 	}
 }
-
-/**
- * How long a round of a frame over a camera's viewers may run before it lets the event loop in: long
- * enough that a hundred viewers get it in one go, short enough that ingest is not held up for long.
- */
-export const ROUND_BUDGET_MS = 4;
-const ROUND_TIMING = { budgetMs: ROUND_BUDGET_MS, now: () => performance.now(), later: setImmediate };
 
 export class FanOut {
 	readonly #core: Core;

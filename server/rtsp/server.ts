@@ -1,7 +1,8 @@
 // RTSP on the receiver: `rtsp://<receiver>:8554/<camera id>` for NVRs and players (Frigate, VLC,
 // ffmpeg, GStreamer, Blue Iris), to any number of clients, with the camera untouched: every frame
 // ingest takes becomes RTP/JPEG packets once (rtp-jpeg.ts), and each client's stream writes them
-// through its own latest-wins slot (rtp-stream.ts), as an MJPEG viewer does. A client whose connection
+// through its own latest-wins slot (rtp-stream.ts), as an MJPEG viewer does, in the same rotation
+// (viewers/rotation.ts: each frame starts one client further on, no client always last). A client whose connection
 // takes nothing for the stall timeout is dropped (viewers/stall-watch.ts); a UDP client that neither
 // asks nor reports for the session timeout loses its session; a token revoked ends its streams.
 //
@@ -18,6 +19,7 @@ import type { Cancel } from "../clock";
 import type { Core, Part } from "../core";
 import { listenError, xscamError } from "../errors";
 import { counter, gauge } from "../metrics";
+import { Rotation, ROUND_TIMING } from "../viewers/rotation";
 import { StallWatch } from "../viewers/stall-watch";
 import { RtspConnection, SESSION_TIMEOUT_S, type RtspContext } from "./connection";
 import { rtpJpeg, type RtpJpegFrame, type Unsupported } from "./rtp-jpeg";
@@ -48,7 +50,7 @@ interface Totals extends StreamTotals {
 export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 	const { options, log, registry, clock } = core;
 	const packets = new WeakMap<ReceivedFrame, RtpJpegFrame | Unsupported>();
-	const streams = new Map<string, Set<RtpStream>>(); // camera id -> its streams
+	const streams = new Map<string, Rotation<RtpFrame, RtpStream>>(); // camera id -> its streams
 	const totals = new Map<string, Totals>();
 	const warned = new Set<string>(); // cameras whose unsupported frames were logged
 	const connections = new Set<RtspConnection>();
@@ -89,10 +91,10 @@ export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 			return made && "unsupported" in made ? made.unsupported : undefined;
 		},
 		attach(camera, stream) {
-			const set = streams.get(camera.id) ?? new Set<RtpStream>();
-			streams.set(camera.id, set);
-			set.add(stream);
-			return () => set.delete(stream);
+			const rotation = streams.get(camera.id) ?? new Rotation<RtpFrame, RtpStream>(ROUND_TIMING);
+			streams.set(camera.id, rotation);
+			rotation.add(stream);
+			return () => rotation.delete(stream);
 		},
 		offerLatest(camera, stream) {
 			const latest = camera.intake.latest;
@@ -102,11 +104,10 @@ export function registerRtsp(core: Core, access: ViewerAccess): RtspPart {
 	};
 
 	const unsubscribe = core.frames.subscribe((camera, frame) => {
-		const set = streams.get(camera.id);
-		if (set === undefined || set.size === 0) return;
+		const rotation = streams.get(camera.id);
+		if (rotation === undefined || rotation.size === 0) return;
 		const frameReady = ready(camera, frame);
-		if (frameReady === undefined) return;
-		for (const stream of set) stream.offer(frameReady);
+		if (frameReady !== undefined) rotation.publish(frameReady);
 	});
 
 	let cancelRecheck: Cancel | undefined;

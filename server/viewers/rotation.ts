@@ -22,6 +22,13 @@ export interface RotationTiming {
 	later(fn: () => void): void;
 }
 
+/**
+ * The timing of a camera's viewers' rounds, MJPEG's and RTSP's alike: a round may run 4 ms before it
+ * lets the event loop in, long enough that a hundred viewers get a frame in one go, short enough that
+ * ingest is not held up for long.
+ */
+export const ROUND_TIMING: RotationTiming = { budgetMs: 4, now: () => performance.now(), later: setImmediate };
+
 /** The clock is read once every this many offers: reading it costs more than some offers. */
 const OFFERS_PER_CHECK = 16;
 
