@@ -2,13 +2,14 @@
 // the receiver reuses, and the session copies each frame out of it once, into the buffer its viewers
 // share. In process, a camera session is fed the way Node's `onread` feeds it: each read copied into
 // the one buffer, handed over as a view, and the buffer scribbled over once the session returns, so
-// anything that kept a view of it would show. Then the same over real TCP, through the listener; and the
-// budget of a turn of the event loop, over real sockets that have more to read than it.
+// anything that kept a view of it would show; a frame's own buffer is reused only once nobody kept the
+// frame. Then the same over real TCP, through the listener; and the budget of a turn of the event loop,
+// over real sockets that have more to read than it.
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import pino from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { encode } from "../../src/protocol/encoder";
 import type { Camera, ReceivedFrame } from "../../server/cameras/camera";
 import { FrameBus } from "../../server/cameras/frame-bus";
@@ -34,12 +35,13 @@ function sessionCore(clock: ManualClock): Core {
 class ReusedReads {
 	readonly clock = new ManualClock();
 	readonly core = sessionCore(this.clock);
-	readonly frames: ReceivedFrame[] = [];
+	readonly frames: Pick<ReceivedFrame, "jpeg">[] = [];
 	readonly buffer: Uint8Array;
 
-	constructor(readBytes: number) {
+	/** `keepFrames`: every frame is kept (in `frames`), its bytes read at once as a viewer's are; else none is. */
+	constructor(readBytes: number, keepFrames = true) {
 		this.buffer = new Uint8Array(readBytes);
-		this.core.frames.subscribe((_camera: Camera, frame) => void this.frames.push(frame));
+		if (keepFrames) this.core.frames.subscribe((_camera: Camera, frame) => void this.frames.push({ jpeg: frame.jpeg }));
 	}
 
 	/** A camera connection, admitted (a camera without a key, as --insecure-cameras allows). */
@@ -146,6 +148,45 @@ describe("ingest through one reused read buffer", () => {
 		expect(reads.frames.at(-1)!.jpeg).toEqual(kept.jpeg);
 		expect(reads.core.cameras.get("good")!.presence.connection).toBe(good.session);
 		expect(reads.core.cameras.get("bad")!.presence.connection).toBeUndefined();
+	});
+});
+
+describe("a frame's buffer, reused once nobody kept the frame", () => {
+	/** A connection whose frames are published to `hook` only (nothing else reads them), and a count of the frame buffers made. */
+	function unwatched(hook: (frame: ReceivedFrame) => void) {
+		const reads = new ReusedReads(4096, false);
+		reads.core.frames.subscribe((_camera, frame) => hook(frame));
+		const connection = reads.connect("unwatched");
+		const made = vi.spyOn(Buffer, "allocUnsafeSlow"); // what frame-intake.ts makes a frame's buffer with
+		return { connection, made };
+	}
+	afterEach(() => void vi.restoreAllMocks());
+
+	it("gives a frame nobody read to the frame after the next; a frame read is never reused, and reading a reused one throws", () => {
+		const published: ReceivedFrame[] = [];
+		const sent = Array.from({ length: 6 }, () => frame(40_000));
+		let kept: Buffer | undefined;
+		const { connection, made } = unwatched((taken) => {
+			published.push(taken);
+			if (published.length === 3) kept = taken.jpeg; // the third is kept, as a viewer keeps one
+		});
+		for (const { bytes } of sent) connection.read(bytes);
+		// Made: the first two frames' buffers, and the fifth's (the third, which would have been free for it, was kept).
+		// The third reuses the first's, the fourth the second's, the sixth the fourth's.
+		expect(made).toHaveBeenCalledTimes(3);
+		expect(kept).toEqual(sent[2].jpeg);
+		expect(published[5].jpeg, "the latest frame").toEqual(sent[5].jpeg);
+		for (const index of [0, 1, 3, 4]) expect(() => published[index].jpeg).toThrow("frame " + published[index].seq + "'s JPEG read after its buffer was reused");
+	});
+
+	it("leaves a frame's buffer room for the next one a little larger, and makes a new one for a frame that does not fit", () => {
+		const sizes = [40_000, 40_000, 44_000, 60_000, 40_000];
+		const { connection, made } = unwatched(() => {});
+		for (const size of sizes) connection.read(frame(size).bytes);
+		// 40,000 bytes leave room for 45,000: the third fits in the first's buffer; the fourth does not fit the second's, which is let go;
+		// the fifth fits the third's (the first's).
+		expect(made).toHaveBeenCalledTimes(3);
+		expect(made.mock.calls.map(([size]) => size)).toEqual([40_016, 40_016, 60_016].map((body) => Math.ceil(body * 1.125)));
 	});
 });
 

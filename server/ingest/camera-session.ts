@@ -108,6 +108,7 @@ export class CameraSession implements CameraConnection {
 		// Until the camera is admitted, nothing bigger than a hello is buffered.
 		this.#decoder = new Decoder<DeviceMessage>({
 			from: "device", maxBodyBytes: CODECS.hello.body[1], ownFrames: true, allocate: Buffer.allocUnsafeSlow,
+			allocateFrame: (byteLength) => this.#intake.allocateFrame(byteLength),
 			onMessage: (message) => this.#onMessage(message),
 		});
 		this.#controls = new ControlRequests(core.clock, core.options.controlTimeoutMs);

@@ -2,6 +2,15 @@
 // a payload that is not a JPEG, believes the capture time only within bounds, and hands the frame on to
 // the frame bus without copying it (the decoder gave it a buffer of its own). One per connection: the
 // sequence numbers start again with each.
+//
+// It also makes the buffers the decoder assembles frames in, and reuses one that nobody kept: allocating
+// a fresh 40 KB buffer per frame, and V8 collecting it (external memory pressure forces a full
+// collection every few hundred ms at 400 MB/s), was most of a receiver's time with a thousand unwatched
+// cameras (docs/performance.md, benchmark 8). Whoever keeps a frame reads its `jpeg` when it takes it (a
+// viewer, an RTSP client, the recorder, the fleet, a snapshot); a frame whose `jpeg` nobody had read
+// when its successor arrived is no longer anyone's, and its buffer takes a later frame. Reading that
+// frame's `jpeg` afterwards throws, so a holder that broke the rule fails loudly rather than sending
+// another frame's bytes.
 
 import { FRAME_RATE_MAX } from "../../src/protocol/constants";
 import type { Frame } from "../../src/protocol/types";
@@ -16,9 +25,39 @@ export const MAX_LATENCY_MS = 60_000;
 const JPEG_SOI_0 = 0xff;
 const JPEG_SOI_1 = 0xd8;
 
+/** Room a frame's buffer leaves beyond its first frame, so that the camera's next, a little larger, fits. */
+const HEADROOM = 1 / 8;
+
+/** A frame ingest made; its buffer can be reclaimed while nobody has read its `jpeg`. */
+class IntakeFrame implements ReceivedFrame {
+	#jpeg: Buffer | undefined;
+	#read = false;
+
+	constructor(jpeg: Buffer, readonly seq: number, readonly captureTime: number, readonly receivedAt: number,
+		readonly latencyMs: number | undefined, readonly width: number, readonly height: number) {
+		this.#jpeg = jpeg;
+	}
+
+	get jpeg(): Buffer {
+		if (this.#jpeg === undefined) throw new Error("frame " + this.seq + "'s JPEG read after its buffer was reused: read a frame's jpeg when you keep the frame (ingest/frame-intake.ts)");
+		this.#read = true;
+		return this.#jpeg;
+	}
+
+	/** The frame's memory, if nobody has read its JPEG; it is then no longer this frame's. */
+	reclaim(): ArrayBuffer | undefined {
+		if (this.#read || this.#jpeg === undefined) return undefined;
+		const memory = this.#jpeg.buffer as ArrayBuffer;
+		this.#jpeg = undefined;
+		return memory;
+	}
+}
+
 export class FrameIntake {
 	readonly #core: Core;
 	readonly #remote: string;
+	readonly #made = new WeakSet<ArrayBuffer>(); // frames' buffers allocateFrame made: only these are reused
+	#spare: ArrayBuffer | undefined;
 	#lastSeq: number | undefined;
 	#lastAt = 0;
 	#badLogged = false;
@@ -29,10 +68,22 @@ export class FrameIntake {
 		this.#remote = remote;
 	}
 
+	/** A buffer for a frame's body (the decoder's allocateFrame): the spare when it is large enough, never zero-filled. */
+	allocateFrame(byteLength: number): Uint8Array {
+		const spare = this.#spare;
+		this.#spare = undefined;
+		if (spare !== undefined && spare.byteLength >= byteLength) return new Uint8Array(spare, 0, byteLength);
+		const capacity = Math.min(Math.ceil(byteLength * (1 + HEADROOM)), this.#core.options.maxBodyBytes);
+		const memory = Buffer.allocUnsafeSlow(Math.max(byteLength, capacity)).buffer as ArrayBuffer;
+		this.#made.add(memory);
+		return new Uint8Array(memory, 0, byteLength);
+	}
+
 	/** Takes a decoded frame whose JPEG buffer is now the receiver's. */
 	take(camera: Camera, frame: Frame): void {
 		const { clock, log, frames } = this.#core;
 		const intake = camera.intake;
+		const previous = intake.latest;
 		const now = clock.now();
 		if (this.#lastSeq !== undefined) {
 			// A gap is frames lost on the way. A jump backwards (or 2^31 or more forwards, which modulo 2^32
@@ -65,15 +116,20 @@ export class FrameIntake {
 			latencyMs = undefined;
 			captureTime = now;
 		}
-		const received: ReceivedFrame = {
-			jpeg: Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), // a view: the bytes are ours already
-			seq: frame.seq, captureTime, receivedAt: now, latencyMs, width: frame.width, height: frame.height,
-		};
+		const received = new IntakeFrame(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), // a view: the bytes are ours already
+			frame.seq, captureTime, now, latencyMs, frame.width, frame.height);
 		intake.latest = received;
 		intake.framesReceived++;
 		intake.bytesReceived += jpeg.byteLength;
 		intake.rate.add(now, jpeg.byteLength);
 		frames.publish(camera, received);
+		if (previous instanceof IntakeFrame) this.#reuse(previous);
+	}
+
+	/** Keeps the buffer of a frame that is no longer the latest, if it is this connection's and nobody kept it. */
+	#reuse(frame: IntakeFrame): void {
+		const memory = frame.reclaim();
+		if (memory !== undefined && this.#made.has(memory)) this.#spare = memory;
 	}
 }
 

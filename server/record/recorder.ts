@@ -21,6 +21,9 @@ export const QUEUE_FRAMES = 32;
 /** How often age retention runs between rotations. */
 const RETENTION_CHECK_MS = 60_000;
 
+/** A frame waiting for the disk: what the segment needs of it. */
+type Queued = Pick<ReceivedFrame, "jpeg" | "captureTime" | "receivedAt">;
+
 class CameraRecorder {
 	bytes = 0;
 	errors = 0;
@@ -29,7 +32,7 @@ class CameraRecorder {
 	readonly #core: Core;
 	readonly #retention: Retention;
 	readonly #openPaths: () => ReadonlySet<string>;
-	readonly #queue: ReceivedFrame[] = [];
+	readonly #queue: Queued[] = [];
 	#writing: Promise<void> | undefined;
 	#segment: { writer: SegmentWriter; record: Segment } | undefined;
 	#retryAt = 0; // after a failure, frames received before this are not recorded
@@ -51,7 +54,8 @@ class CameraRecorder {
 			this.dropped++;
 			return;
 		}
-		this.#queue.push(frame);
+		// Its bytes taken now, as every holder of a frame does: ingest reuses a buffer nobody read (ingest/frame-intake.ts).
+		this.#queue.push({ jpeg: frame.jpeg, captureTime: frame.captureTime, receivedAt: frame.receivedAt });
 		this.#writing ??= this.#drain();
 	}
 
@@ -74,7 +78,7 @@ class CameraRecorder {
 		this.#writing = undefined; // in the same turn as the empty check: a frame offered later starts a new drain
 	}
 
-	async #write(frame: ReceivedFrame): Promise<void> {
+	async #write(frame: Queued): Promise<void> {
 		const { segmentMs } = this.#core.options;
 		if (this.#segment === undefined || frame.receivedAt >= this.#segment.writer.start + segmentMs) await this.#rotate(frame.receivedAt);
 		const { writer, record } = this.#segment!;
@@ -107,7 +111,7 @@ class CameraRecorder {
 		await segment?.writer.close();
 	}
 
-	async #fail(error: NodeJS.ErrnoException, frame: ReceivedFrame): Promise<void> {
+	async #fail(error: NodeJS.ErrnoException, frame: Queued): Promise<void> {
 		const { log, options } = this.#core;
 		const path = this.#segment?.writer.path;
 		this.errors++;

@@ -25,6 +25,8 @@ export interface DecoderOptions<M extends Message> {
 	 * the receiver passes one that does not, so its one copy of a frame is its one pass over the bytes.
 	 */
 	allocate?: (byteLength: number) => Uint8Array;
+	/** Makes a frame's buffer, as `allocate` does (the default): the receiver reuses frames' buffers nobody kept. */
+	allocateFrame?: (byteLength: number) => Uint8Array;
 }
 
 export class Decoder<M extends Message = Message> {
@@ -34,6 +36,7 @@ export class Decoder<M extends Message = Message> {
 	readonly #ownFrames: boolean;
 	readonly #onMessage: (message: M) => void;
 	readonly #allocate: (byteLength: number) => Uint8Array;
+	readonly #allocateFrame: (byteLength: number) => Uint8Array;
 	readonly #head = new Uint8Array(HEADER_BYTES);
 	readonly #headView = new DataView(this.#head.buffer);
 	#headFill = 0;
@@ -48,6 +51,7 @@ export class Decoder<M extends Message = Message> {
 		this.#ownFrames = options.ownFrames === true;
 		this.#onMessage = options.onMessage;
 		this.#allocate = options.allocate ?? ((byteLength) => new Uint8Array(byteLength));
+		this.#allocateFrame = options.allocateFrame ?? this.#allocate;
 	}
 
 	/**
@@ -66,7 +70,7 @@ export class Decoder<M extends Message = Message> {
 					if (this.#headFill < HEADER_BYTES) break;
 					this.#readHeader();
 					if (this.#bodyLength > chunk.byteLength - offset) {
-						this.#body = this.#allocate(this.#bodyLength);
+						this.#body = (this.#codec === CODECS.frame ? this.#allocateFrame : this.#allocate)(this.#bodyLength);
 						this.#bodyFill = 0;
 					}
 					else { // whole body in this chunk: decode a view of it (or one copy, for a frame to own)
@@ -103,9 +107,9 @@ export class Decoder<M extends Message = Message> {
 		this.#bodyFill = 0;
 	}
 
-	/** Not slice(): a Buffer's is a view. */
+	/** An owned frame's copy (only frames are copied). Not slice(): a Buffer's is a view. */
 	#copy(view: Uint8Array): Uint8Array {
-		const copy = this.#allocate(view.byteLength);
+		const copy = this.#allocateFrame(view.byteLength);
 		copy.set(view);
 		return copy;
 	}
