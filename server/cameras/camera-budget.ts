@@ -7,8 +7,9 @@ import { totalmem } from "node:os";
 import { QUEUE_FRAMES } from "../record/recorder";
 
 /**
- * The frames a streaming camera holds at once: the one its connection is assembling, its latest, and
- * the two a viewer may still hold (one in its socket's buffer, one in its slot: viewers/latest-wins.ts).
+ * The frames a streaming camera holds at once: the one its connection is assembling (or keeps, spare,
+ * for the next: ingest/frame-intake.ts), its latest, and the two a viewer may still hold (one in its
+ * socket's buffer, one in its slot: viewers/latest-wins.ts).
  * Viewers that lag by different amounts hold older ones too, for at most the stall timeout.
  */
 export const FRAMES_HELD = 4;
