@@ -179,6 +179,18 @@ describe("a frame's buffer, reused once nobody kept the frame", () => {
 		for (const index of [0, 1, 3, 4]) expect(() => published[index].jpeg).toThrow("frame " + published[index].seq + "'s JPEG read after its buffer was reused");
 	});
 
+	it("never takes the buffer of a frame another connection made: the camera's latest from before it reconnected stays readable", () => {
+		const published: ReceivedFrame[] = [];
+		const reads = new ReusedReads(4096, false);
+		reads.core.frames.subscribe((_camera, taken) => void published.push(taken));
+		const before = reads.connect("moving");
+		const last = frame(40_000);
+		before.read(last.bytes);
+		before.session.ended(undefined);
+		reads.connect("moving").read(frame(40_000).bytes);
+		expect(published[0].jpeg).toEqual(last.jpeg);
+	});
+
 	it("leaves a frame's buffer room for the next one a little larger, and makes a new one for a frame that does not fit", () => {
 		const sizes = [40_000, 40_000, 44_000, 60_000, 40_000];
 		const { connection, made } = unwatched(() => {});

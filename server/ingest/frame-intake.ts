@@ -44,10 +44,10 @@ class IntakeFrame implements ReceivedFrame {
 		return this.#jpeg;
 	}
 
-	/** The frame's memory, if nobody has read its JPEG; it is then no longer this frame's. */
-	reclaim(): ArrayBuffer | undefined {
-		if (this.#read || this.#jpeg === undefined) return undefined;
-		const memory = this.#jpeg.buffer as ArrayBuffer;
+	/** The frame's memory, if nobody has read its JPEG and it is one of `reusable`; it is then no longer this frame's. */
+	reclaim(reusable: WeakSet<ArrayBuffer>): ArrayBuffer | undefined {
+		const memory = this.#jpeg?.buffer as ArrayBuffer | undefined;
+		if (this.#read || memory === undefined || !reusable.has(memory)) return undefined;
 		this.#jpeg = undefined;
 		return memory;
 	}
@@ -123,13 +123,8 @@ export class FrameIntake {
 		intake.bytesReceived += jpeg.byteLength;
 		intake.rate.add(now, jpeg.byteLength);
 		frames.publish(camera, received);
-		if (previous instanceof IntakeFrame) this.#reuse(previous);
-	}
-
-	/** Keeps the buffer of a frame that is no longer the latest, if it is this connection's and nobody kept it. */
-	#reuse(frame: IntakeFrame): void {
-		const memory = frame.reclaim();
-		if (memory !== undefined && this.#made.has(memory)) this.#spare = memory;
+		// The frame this one replaced, if its buffer is this connection's and nobody kept it, gives it to the next.
+		if (previous instanceof IntakeFrame) this.#spare = previous.reclaim(this.#made) ?? this.#spare;
 	}
 }
 
