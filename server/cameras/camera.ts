@@ -22,7 +22,11 @@ export interface CameraConnection {
 
 /** One received frame. Immutable once made: every viewer and the recorder share it, nobody copies it. */
 export interface ReceivedFrame {
-	/** The JPEG, in the buffer the decoder handed over: the receiver's own, never copied again. */
+	/**
+	 * The JPEG, in the buffer the decoder handed over: the receiver's own, never copied again. Read it when
+	 * you keep the frame, not later: a frame nobody had read when its successor arrived has its buffer
+	 * reused, and reading it then throws (ingest/frame-intake.ts).
+	 */
 	readonly jpeg: Buffer;
 	readonly seq: number;
 	/** ms since the epoch on the receiver's clock: the camera's stamp, or the arrival when that stamp is not believable. */
