@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { encode } from "../../src/protocol/encoder";
 import type { Camera, ReceivedFrame } from "../../server/cameras/camera";
 import { FrameBus } from "../../server/cameras/frame-bus";
+import { lend, type Loan } from "../../server/cameras/reusable-frame";
 import { CameraRegistry } from "../../server/cameras/registry";
 import type { Core } from "../../server/core";
 import { CameraSession, type CloseReason } from "../../server/ingest/camera-session";
@@ -177,6 +178,43 @@ describe("a frame's buffer, reused once nobody kept the frame", () => {
 		expect(kept).toEqual(sent[2].jpeg);
 		expect(published[5].jpeg, "the latest frame").toEqual(sent[5].jpeg);
 		for (const index of [0, 1, 3, 4]) expect(() => published[index].jpeg).toThrow("frame " + published[index].seq + "'s JPEG read after its buffer was reused");
+	});
+
+	it("keeps a lent frame's buffer until the loan comes back, as the recorder's queue does, then reuses it", () => {
+		const published: ReceivedFrame[] = [];
+		const loans: Loan[] = [];
+		const sent = Array.from({ length: 4 }, () => frame(40_000));
+		const { connection, made } = unwatched((taken) => {
+			published.push(taken);
+			if (published.length === 1) loans.push(lend(taken));
+		});
+		for (const { bytes } of sent.slice(0, 3)) connection.read(bytes);
+		// The first is lent: the third cannot have its buffer, and gets a new one.
+		expect(made).toHaveBeenCalledTimes(3);
+		expect(loans[0].jpeg, "a lent frame's bytes, two frames on").toEqual(sent[0].jpeg);
+		loans[0].release();
+		loans[0].release(); // a second release changes nothing
+		expect(() => published[0].jpeg).toThrow("read after its buffer was reused");
+		connection.read(sent[3].bytes); // takes the first's buffer, given back
+		expect(made).toHaveBeenCalledTimes(3);
+		expect(published[3].jpeg).toEqual(sent[3].jpeg);
+	});
+
+	it("keeps a frame for good that someone read while it was lent, even after it was replaced", () => {
+		const published: ReceivedFrame[] = [];
+		let loan: Loan | undefined;
+		const sent = Array.from({ length: 3 }, () => frame(40_000));
+		const { connection } = unwatched((taken) => {
+			published.push(taken);
+			loan ??= lend(taken);
+		});
+		connection.read(sent[0].bytes);
+		connection.read(sent[1].bytes); // the first is replaced while lent
+		const late = published[0].jpeg; // read: kept after all
+		loan!.release();
+		connection.read(sent[2].bytes);
+		expect(late).toEqual(sent[0].jpeg);
+		expect(published[0].jpeg).toEqual(sent[0].jpeg);
 	});
 
 	it("never takes the buffer of a frame another connection made: the camera's latest from before it reconnected stays readable", () => {

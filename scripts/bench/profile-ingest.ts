@@ -1,6 +1,8 @@
 // A CPU profile of the receiver taking frames from the ingest benchmark's load (docs/performance.md,
-// benchmark 4): `node --import tsx scripts/bench/profile-ingest.ts [cameras] [fps]`; with fps, each
-// camera sends at that rate (paced-cameras.ts, benchmark 8), else as fast as it can (frame-flood.ts).
+// benchmark 4): `node --import tsx scripts/bench/profile-ingest.ts [cameras] [fps] [recording dir]`; with
+// fps, each camera sends at that rate (paced-cameras.ts, benchmark 8), else as fast as it can
+// (frame-flood.ts); with a recording dir, every camera is recorded there (a tmpfs such as /dev/shm keeps
+// the disk out of it).
 // The receiver runs in this process and the load in one of its own, as in the benchmarks; after a warm-up
 // the V8 profiler samples a window of the receiver alone (not its start), writes the profile to
 // build/profile/ (open it in Chrome's DevTools) and prints the functions with the most self time.
@@ -21,7 +23,8 @@ const OUT = "build/profile";
 
 const cameras = Number(process.argv[2] ?? "1");
 const fps = process.argv[3];
-const receiver = benchReceiver();
+const recordingDir = process.argv[4];
+const receiver = benchReceiver(recordingDir === undefined ? {} : { record: true, recordingDir });
 const { ingestPort } = await receiver.start();
 const loadArgs = [String(ingestPort), String(cameras), "hello", String(JPEG_BYTES)];
 const load = fps === undefined
@@ -47,4 +50,4 @@ await receiver.close();
 mkdirSync(OUT, { recursive: true });
 const file = OUT + "/ingest-" + cameras + (fps === undefined ? "" : "-at-" + fps + "fps") + ".cpuprofile";
 writeFileSync(file, JSON.stringify(profile));
-process.stdout.write("Receiver, " + cameras + " camera(s)" + (fps === undefined ? "" : " at " + fps + " fps") + ", " + frames + " frames of " + JPEG_BYTES + " bytes in " + PROFILE_MS + " ms; profile " + file + "\n\n" + topSelfTime(profile, ROWS));
+process.stdout.write("Receiver, " + cameras + " camera(s)" + (fps === undefined ? "" : " at " + fps + " fps") + (recordingDir === undefined ? "" : ", recorded") + ", " + frames + " frames of " + JPEG_BYTES + " bytes in " + PROFILE_MS + " ms; profile " + file + "\n\n" + topSelfTime(profile, ROWS));

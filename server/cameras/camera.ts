@@ -25,7 +25,7 @@ export interface ReceivedFrame {
 	/**
 	 * The JPEG, in the buffer the decoder handed over: the receiver's own, never copied again. Read it when
 	 * you keep the frame, not later: a frame nobody had read when its successor arrived has its buffer
-	 * reused, and reading it then throws (ingest/frame-intake.ts).
+	 * reused, and reading it then throws (cameras/reusable-frame.ts).
 	 */
 	readonly jpeg: Buffer;
 	readonly seq: number;

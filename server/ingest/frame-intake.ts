@@ -3,18 +3,15 @@
 // the frame bus without copying it (the decoder gave it a buffer of its own). One per connection: the
 // sequence numbers start again with each.
 //
-// It also makes the buffers the decoder assembles frames in, and reuses one that nobody kept: allocating
-// a fresh 40 KB buffer per frame, and V8 collecting it (external memory pressure forces a full
-// collection every few hundred ms at 400 MB/s), was most of a receiver's time with a thousand unwatched
-// cameras (docs/performance.md, benchmark 8). Whoever keeps a frame reads its `jpeg` when it takes it (a
-// viewer, an RTSP client, the recorder, the fleet, a snapshot); a frame whose `jpeg` nobody had read
-// when its successor arrived is no longer anyone's, and its buffer takes a later frame. Reading that
-// frame's `jpeg` afterwards throws, so a holder that broke the rule fails loudly rather than sending
-// another frame's bytes.
+// It also makes the buffers the decoder assembles frames in, and reuses one that nobody kept
+// (cameras/reusable-frame.ts): allocating a fresh 40 KB buffer per frame, and V8 collecting it (external
+// memory pressure forces a full collection every few hundred ms at 400 MB/s), was most of a receiver's
+// time with a thousand unwatched cameras (docs/performance.md, benchmark 8).
 
 import { FRAME_RATE_MAX } from "../../src/protocol/constants";
 import type { Frame } from "../../src/protocol/types";
-import type { Camera, ReceivedFrame } from "../cameras/camera";
+import type { Camera } from "../cameras/camera";
+import { ReusableFrame } from "../cameras/reusable-frame";
 import type { Core } from "../core";
 
 /** A capture time this far ahead of the receiver's clock is not believed: the camera's clock is wrong. */
@@ -28,36 +25,12 @@ const JPEG_SOI_1 = 0xd8;
 /** Room a frame's buffer leaves beyond its first frame, so that the camera's next, a little larger, fits. */
 const HEADROOM = 1 / 8;
 
-/** A frame ingest made; its buffer can be reclaimed while nobody has read its `jpeg`. */
-class IntakeFrame implements ReceivedFrame {
-	#jpeg: Buffer | undefined;
-	#read = false;
-
-	constructor(jpeg: Buffer, readonly seq: number, readonly captureTime: number, readonly receivedAt: number,
-		readonly latencyMs: number | undefined, readonly width: number, readonly height: number) {
-		this.#jpeg = jpeg;
-	}
-
-	get jpeg(): Buffer {
-		if (this.#jpeg === undefined) throw new Error("frame " + this.seq + "'s JPEG read after its buffer was reused: read a frame's jpeg when you keep the frame (ingest/frame-intake.ts)");
-		this.#read = true;
-		return this.#jpeg;
-	}
-
-	/** The frame's memory, if nobody has read its JPEG and it is one of `reusable`; it is then no longer this frame's. */
-	reclaim(reusable: WeakSet<ArrayBuffer>): ArrayBuffer | undefined {
-		const memory = this.#jpeg?.buffer as ArrayBuffer | undefined;
-		if (this.#read || memory === undefined || !reusable.has(memory)) return undefined;
-		this.#jpeg = undefined;
-		return memory;
-	}
-}
-
 export class FrameIntake {
 	readonly #core: Core;
 	readonly #remote: string;
 	readonly #made = new WeakSet<ArrayBuffer>(); // frames' buffers allocateFrame made: only these are reused
 	#spare: ArrayBuffer | undefined;
+	readonly #keepSpare = (memory: ArrayBuffer) => void (this.#spare ??= memory); // one spare is enough
 	#lastSeq: number | undefined;
 	#lastAt = 0;
 	#badLogged = false;
@@ -116,15 +89,15 @@ export class FrameIntake {
 			latencyMs = undefined;
 			captureTime = now;
 		}
-		const received = new IntakeFrame(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), // a view: the bytes are ours already
+		const received = new ReusableFrame(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), // a view: the bytes are ours already
 			frame.seq, captureTime, now, latencyMs, frame.width, frame.height);
 		intake.latest = received;
 		intake.framesReceived++;
 		intake.bytesReceived += jpeg.byteLength;
 		intake.rate.add(now, jpeg.byteLength);
 		frames.publish(camera, received);
-		// The frame this one replaced, if its buffer is this connection's and nobody kept it, gives it to the next.
-		if (previous instanceof IntakeFrame) this.#spare = previous.reclaim(this.#made) ?? this.#spare;
+		// The frame this one replaced gives its buffer to the next, if the buffer is this connection's and nobody kept it.
+		if (previous instanceof ReusableFrame) previous.replaced(this.#made, this.#keepSpare);
 	}
 }
 

@@ -8,6 +8,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Camera, ReceivedFrame } from "../cameras/camera";
+import { lend, type Loan } from "../cameras/reusable-frame";
 import type { Cancel } from "../clock";
 import type { Core, Part } from "../core";
 import { xscamError } from "../errors";
@@ -21,8 +22,10 @@ export const QUEUE_FRAMES = 32;
 /** How often age retention runs between rotations. */
 const RETENTION_CHECK_MS = 60_000;
 
-/** A frame waiting for the disk: what the segment needs of it. */
-type Queued = Pick<ReceivedFrame, "jpeg" | "captureTime" | "receivedAt">;
+/** A frame waiting for the disk: its JPEG, lent until it is written (cameras/reusable-frame.ts), and its times. */
+interface Queued extends Pick<ReceivedFrame, "captureTime" | "receivedAt"> {
+	readonly loan: Loan;
+}
 
 class CameraRecorder {
 	bytes = 0;
@@ -54,8 +57,7 @@ class CameraRecorder {
 			this.dropped++;
 			return;
 		}
-		// Its bytes taken now, as every holder of a frame does: ingest reuses a buffer nobody read (ingest/frame-intake.ts).
-		this.#queue.push({ jpeg: frame.jpeg, captureTime: frame.captureTime, receivedAt: frame.receivedAt });
+		this.#queue.push({ loan: lend(frame), captureTime: frame.captureTime, receivedAt: frame.receivedAt });
 		this.#writing ??= this.#drain();
 	}
 
@@ -74,6 +76,9 @@ class CameraRecorder {
 			catch (error) {
 				await this.#fail(error as NodeJS.ErrnoException, frame);
 			}
+			finally {
+				frame.loan.release();
+			}
 		}
 		this.#writing = undefined; // in the same turn as the empty check: a frame offered later starts a new drain
 	}
@@ -82,7 +87,7 @@ class CameraRecorder {
 		const { segmentMs } = this.#core.options;
 		if (this.#segment === undefined || frame.receivedAt >= this.#segment.writer.start + segmentMs) await this.#rotate(frame.receivedAt);
 		const { writer, record } = this.#segment!;
-		const added = await writer.append(frame.jpeg, frame.captureTime);
+		const added = await writer.append(frame.loan.jpeg, frame.captureTime);
 		this.bytes += added;
 		this.#retention.grow(record, added);
 		const now = this.#core.clock.now();
@@ -115,7 +120,7 @@ class CameraRecorder {
 		const { log, options } = this.#core;
 		const path = this.#segment?.writer.path;
 		this.errors++;
-		this.#queue.length = 0;
+		for (const queued of this.#queue.splice(0)) queued.loan.release();
 		this.#retryAt = frame.receivedAt + options.segmentMs;
 		await this.#closeSegment().catch(() => {}); // the write error is the one worth reporting
 		const code = error.code ?? "EIO";
