@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import pino from "pino";
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encode } from "../../src/protocol/encoder";
 import type { Camera, ReceivedFrame } from "../../server/cameras/camera";
@@ -19,6 +20,7 @@ import type { Core } from "../../server/core";
 import { CameraSession, type CloseReason } from "../../server/ingest/camera-session";
 import { READ_BUFFER_BYTES, ReadBuffer } from "../../server/ingest/read-buffer";
 import { resolveOptions } from "../../server/options";
+import { runs, split } from "../fuzz/arbitraries";
 import { FakeCamera } from "./helpers/fake-camera";
 import { startReceiver, syntheticJpeg, until, type Harness } from "./helpers/harness";
 import { ManualClock } from "./helpers/manual-clock";
@@ -159,7 +161,7 @@ describe("a frame's buffer, reused once nobody kept the frame", () => {
 		reads.core.frames.subscribe((_camera, frame) => hook(frame));
 		const connection = reads.connect("unwatched");
 		const made = vi.spyOn(Buffer, "allocUnsafeSlow"); // what frame-intake.ts makes a frame's buffer with
-		return { connection, made };
+		return { reads, connection, made };
 	}
 	afterEach(() => void vi.restoreAllMocks());
 
@@ -215,6 +217,57 @@ describe("a frame's buffer, reused once nobody kept the frame", () => {
 		connection.read(sent[2].bytes);
 		expect(late).toEqual(sent[0].jpeg);
 		expect(published[0].jpeg).toEqual(sent[0].jpeg);
+	});
+
+	it("holds every kept, lent and latest frame's bytes, whatever the reads, loans, cuts and reconnections (property)", () => {
+		const step = fc.record({
+			size: fc.integer({ min: 1000, max: 50_000 }),
+			keep: fc.constantFrom("none", "read", "lend"),
+			lendFor: fc.integer({ min: 0, max: 3 }), // frames until the loan comes back
+			cuts: fc.array(fc.nat(), { maxLength: 3 }), // where the frame's bytes are split into reads
+			cutOff: fc.integer({ min: 0, max: 9 }).map((n) => n === 0), // the connection ends halfway through this frame
+			lateRead: fc.nat(), // an older frame read afterwards, against the rule
+		});
+		fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
+			const published: ReceivedFrame[] = [];
+			const { reads, connection: first } = unwatched((taken) => void published.push(taken));
+			let connection = first;
+			const expected: Buffer[] = []; // the JPEG of each frame published, in order
+			const kept: { jpeg: Buffer; expected: Buffer }[] = [];
+			const loans: { loan: Loan; expected: Buffer; until: number }[] = [];
+			for (const { size, keep, lendFor, cuts, cutOff, lateRead } of steps) {
+				const { bytes, jpeg } = frame(size);
+				if (cutOff) {
+					connection.read(bytes.subarray(0, bytes.byteLength >> 1));
+					connection.session.ended(undefined);
+					connection = reads.connect("unwatched");
+					continue;
+				}
+				for (const piece of split(bytes, cuts)) connection.read(piece);
+				expect(published).toHaveLength(expected.length + 1);
+				expected.push(jpeg);
+				const taken = published.at(-1)!;
+				if (keep === "read") kept.push({ jpeg: taken.jpeg, expected: jpeg });
+				if (keep === "lend") loans.push({ loan: lend(taken), expected: jpeg, until: expected.length + lendFor });
+				for (const held of loans.filter(({ until }) => until <= expected.length)) {
+					expect(held.loan.jpeg.equals(held.expected), "a loan's bytes until it is given back").toBe(true);
+					held.loan.release();
+					loans.splice(loans.indexOf(held), 1);
+				}
+				const old = lateRead % expected.length;
+				let late: Buffer | undefined;
+				try {
+					late = published[old].jpeg;
+				}
+				catch (error) {
+					expect((error as Error).message, "a late read that throws").toContain("read after its buffer was reused");
+				}
+				if (late !== undefined) expect(late.equals(expected[old]), "a late read gives the frame's own bytes").toBe(true);
+			}
+			for (const { jpeg, expected: bytes } of kept) expect(jpeg.equals(bytes), "a kept frame's bytes").toBe(true);
+			for (const { loan, expected: bytes } of loans) expect(loan.jpeg.equals(bytes), "a loan's bytes").toBe(true);
+			if (published.length > 0) expect(published.at(-1)!.jpeg.equals(expected.at(-1)!), "the latest frame's bytes").toBe(true);
+		}), { numRuns: runs(60) });
 	});
 
 	it("never takes the buffer of a frame another connection made: the camera's latest from before it reconnected stays readable", () => {
