@@ -107,7 +107,7 @@ export class CameraSession implements CameraConnection {
 		this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
 		// Until the camera is admitted, nothing bigger than a hello is buffered.
 		this.#decoder = new Decoder<DeviceMessage>({
-			from: "device", maxBodyBytes: CODECS.hello.body[1], ownFrames: true, allocate: Buffer.allocUnsafeSlow,
+			from: "device", maxBodyBytes: CODECS.hello.body[1], ownFrames: true,
 			allocateFrame: (byteLength) => this.#intake.allocateFrame(byteLength),
 			onMessage: (message) => this.#onMessage(message),
 		});

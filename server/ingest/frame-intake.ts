@@ -46,8 +46,8 @@ export class FrameIntake {
 		const spare = this.#spare;
 		this.#spare = undefined;
 		if (spare !== undefined && spare.byteLength >= byteLength) return new Uint8Array(spare, 0, byteLength);
-		const capacity = Math.min(Math.ceil(byteLength * (1 + HEADROOM)), this.#core.options.maxBodyBytes);
-		const memory = Buffer.allocUnsafeSlow(Math.max(byteLength, capacity)).buffer as ArrayBuffer;
+		const capacity = Math.min(Math.ceil(byteLength * (1 + HEADROOM)), this.#core.options.maxBodyBytes); // no frame exceeds it: the decoder checked
+		const memory = Buffer.allocUnsafeSlow(capacity).buffer as ArrayBuffer;
 		this.#made.add(memory);
 		return new Uint8Array(memory, 0, byteLength);
 	}

@@ -20,12 +20,15 @@ export interface DecoderOptions<M extends Message> {
 	 */
 	ownFrames?: boolean;
 	/**
-	 * Makes the buffer a body that spans chunks is assembled in, and an owned frame's copy; every byte of
-	 * it is written before the message is delivered. The default, `new Uint8Array`, zero-fills it first:
-	 * the receiver passes one that does not, so its one copy of a frame is its one pass over the bytes.
+	 * Makes the buffer a body that spans chunks is assembled in; every byte of it is written before the
+	 * message is delivered. The default, `new Uint8Array`, zero-fills it first.
 	 */
 	allocate?: (byteLength: number) => Uint8Array;
-	/** Makes a frame's buffer, as `allocate` does (the default): the receiver reuses frames' buffers nobody kept. */
+	/**
+	 * The same for a frame's body, and an owned frame's copy; the default is `allocate`. The receiver's
+	 * neither zero-fills (its one copy of a frame is its one pass over the bytes) nor allocates anew when
+	 * it can reuse a frame's buffer nobody kept.
+	 */
 	allocateFrame?: (byteLength: number) => Uint8Array;
 }
 
